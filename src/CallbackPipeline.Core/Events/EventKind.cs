@@ -1,0 +1,11 @@
+namespace CallbackPipeline.Core.Events;
+
+/// <summary>The normalized event kinds every provider format maps onto (design.md, "Counting rules").</summary>
+public enum EventKind : byte
+{
+    Sent = 1,
+    Delivered = 2,
+    Failed = 3,
+    Clicked = 4,
+    Replied = 5,
+}

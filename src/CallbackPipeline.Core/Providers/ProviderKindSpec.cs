@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+
+namespace CallbackPipeline.Core.Providers;
+
+/// <summary>
+/// What a provider kind needs: the settings and secrets its callbacks are verified with and its send API
+/// calls with (api.md, "Settings and secrets per kind").
+/// </summary>
+public sealed class ProviderKindSpec
+{
+    public const string CallbackToken = "callbackToken";
+
+    private ProviderKindSpec(ProviderKind kind, FieldSpec[] settings, FieldSpec[] secrets, string[][]? oneOfSettings = null)
+    {
+        Kind = kind;
+        Settings = settings;
+        Secrets = secrets;
+        OneOfSettings = oneOfSettings ?? [];
+    }
+
+    public ProviderKind Kind { get; }
+
+    public IReadOnlyList<FieldSpec> Settings { get; }
+
+    public IReadOnlyList<FieldSpec> Secrets { get; }
+
+    /// <summary>Groups of settings of which at least one must be present (Twilio's <c>from</c> or <c>messagingServiceSid</c>).</summary>
+    public IReadOnlyList<string[]> OneOfSettings { get; }
+
+    /// <summary>Whether this kind carries a generated URL token.</summary>
+    public bool HasCallbackToken => Secrets.Any(s => s.Name == CallbackToken);
+
+    /// <summary>Whether callbacks of a provider with these secrets are authenticated by the URL token.</summary>
+    public bool IsTokenAuthenticated(JsonObject secrets) => Kind switch
+    {
+        ProviderKind.Generic or ProviderKind.Infobip => true,
+        ProviderKind.Vonage => secrets["signatureSecret"] is null,
+        _ => false,
+    };
+
+    public static ProviderKindSpec For(ProviderKind kind) => All[kind];
+
+    public static bool TryParse(string? name, out ProviderKind kind)
+    {
+        kind = default;
+        return name is not null
+            && name.All(char.IsAsciiLetterLower)
+            && Enum.TryParse(name, ignoreCase: true, out kind);
+    }
+
+    public static string Name(ProviderKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static readonly FieldSpec Token = new(CallbackToken, false, node =>
+        FieldChecks.Pattern(node, "^[A-Za-z0-9_-]{24,128}$", "24 to 128 URL-safe characters"));
+
+    private static readonly Dictionary<ProviderKind, ProviderKindSpec> All = new()
+    {
+        [ProviderKind.Generic] = new(ProviderKind.Generic,
+            [
+                FieldSpec.HttpUrl("sendUrl"),
+                FieldSpec.OneOf("sendMethod", "GET", "POST"),
+                FieldSpec.Text("sendBodyTemplate", maxLength: 10_000),
+            ],
+            [Token, new("signingSecret", false, FieldChecks.StandardWebhooksSecret), new("sendHeaders", false, FieldChecks.StringMap)]),
+        [ProviderKind.Twilio] = new(ProviderKind.Twilio,
+            [
+                FieldSpec.Pattern("accountSid", "^AC[0-9a-fA-F]{32}$", "AC followed by 32 hex digits", required: true),
+                FieldSpec.Text("from", maxLength: 32),
+                FieldSpec.Pattern("messagingServiceSid", "^MG[0-9a-fA-F]{32}$", "MG followed by 32 hex digits"),
+            ],
+            [FieldSpec.Text("authToken", required: true, maxLength: 200)],
+            [["from", "messagingServiceSid"]]),
+        [ProviderKind.Vonage] = new(ProviderKind.Vonage,
+            [
+                FieldSpec.Text("apiKey", required: true, maxLength: 64),
+                FieldSpec.Text("from", required: true, maxLength: 32),
+                FieldSpec.OneOf("signatureMethod", "md5hash", "md5", "sha1", "sha256", "sha512"),
+            ],
+            [FieldSpec.Text("apiSecret", required: true, maxLength: 200), FieldSpec.Text("signatureSecret", maxLength: 200), Token]),
+        [ProviderKind.Plivo] = new(ProviderKind.Plivo,
+            [FieldSpec.Text("authId", required: true, maxLength: 64), FieldSpec.Text("from", required: true, maxLength: 32)],
+            [FieldSpec.Text("authToken", required: true, maxLength: 200)]),
+        [ProviderKind.Infobip] = new(ProviderKind.Infobip,
+            [FieldSpec.HttpUrl("baseUrl", required: true), FieldSpec.Text("from", required: true, maxLength: 32)],
+            [FieldSpec.Text("apiKey", required: true, maxLength: 200), Token]),
+        [ProviderKind.Telnyx] = new(ProviderKind.Telnyx,
+            [
+                FieldSpec.Text("from", required: true, maxLength: 32),
+                new("publicKey", true, node => FieldChecks.Base64Bytes(node, 32)),
+                FieldSpec.Text("messagingProfileId", maxLength: 64),
+            ],
+            [FieldSpec.Text("apiKey", required: true, maxLength: 200)]),
+    };
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CallbackPipeline.Core.Telemetry;
+
+/// <summary>The pipeline's instruments, all on the meter <c>CallbackPipeline</c>.</summary>
+public sealed class PipelineMetrics
+{
+    public const string MeterName = "CallbackPipeline";
+    public const string ActivitySourceName = "CallbackPipeline";
+
+    public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+
+    public PipelineMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        CallbacksAccepted = meter.CreateCounter<long>("callbackpipeline.callbacks.accepted", "{request}", "Callback requests answered 2xx");
+        CallbacksRejected = meter.CreateCounter<long>("callbackpipeline.callbacks.rejected", "{request}", "Callback requests refused, by reason");
+        EventsQueued = meter.CreateCounter<long>("callbackpipeline.events.queued", "{event}", "Events durably queued");
+        EventsIgnored = meter.CreateCounter<long>("callbackpipeline.events.ignored", "{event}", "Records accepted that count nothing (unknown statuses or event names)");
+        EventsApplied = meter.CreateCounter<long>("callbackpipeline.events.applied", "{event}", "Events that incremented a counter");
+        EventsDeduplicated = meter.CreateCounter<long>("callbackpipeline.events.deduplicated", "{event}", "Events already counted");
+        EventsTooLate = meter.CreateCounter<long>("callbackpipeline.events.too_late", "{event}", "Events older than the dedup window, counted as nothing");
+        EventsDropped = meter.CreateCounter<long>("callbackpipeline.events.dropped", "{event}", "Events of deleted providers");
+        DeadLettered = meter.CreateCounter<long>("callbackpipeline.queue.dead_lettered", "{message}", "Queue messages moved to the dead-letter stream");
+        FlushBatches = meter.CreateCounter<long>("callbackpipeline.flush.batches", "{batch}", "Flush batches written to PostgreSQL");
+        FlushDuration = meter.CreateHistogram<double>("callbackpipeline.flush.duration", "s", "Time to flush one provider's batch");
+        StatsDuration = meter.CreateHistogram<double>("callbackpipeline.stats.duration", "s", "Time to read stats");
+    }
+
+    public Counter<long> CallbacksAccepted { get; }
+    public Counter<long> CallbacksRejected { get; }
+    public Counter<long> EventsQueued { get; }
+    public Counter<long> EventsIgnored { get; }
+    public Counter<long> EventsApplied { get; }
+    public Counter<long> EventsDeduplicated { get; }
+    public Counter<long> EventsTooLate { get; }
+    public Counter<long> EventsDropped { get; }
+    public Counter<long> DeadLettered { get; }
+    public Counter<long> FlushBatches { get; }
+    public Histogram<double> FlushDuration { get; }
+    public Histogram<double> StatsDuration { get; }
+}

@@ -1,0 +1,67 @@
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Storage.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CallbackPipeline.Storage.Counting;
+
+/// <summary>
+/// Applies events to the per-provider per-day counters exactly once. The dedup records and the counters change
+/// in one script per provider, so an event applied twice (a redelivery, a provider retry) is a no-op.
+/// The layout of the dedup records lives only here and in count.lua.
+/// </summary>
+public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<CountingOptions> options, TimeProvider clock)
+{
+    /// <summary>Keeps one script call's argument list well inside Lua's stack.</summary>
+    private const int MaxEventsPerScript = 500;
+
+    public async Task<CountResult> ApplyAsync(IEnumerable<CallbackEvent> events, CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var window = (long)options.Value.DedupWindow.TotalSeconds;
+        var calls = events
+            .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
+            .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window)))
+            .ToList();
+        var total = default(CountResult);
+        foreach (var result in await Task.WhenAll(calls))
+        {
+            total += result;
+        }
+        return total;
+    }
+
+    private async Task<CountResult> Run(IDatabase db, string providerId, CallbackEvent[] events, long now, long window)
+    {
+        var provider = keys.Provider(providerId);
+        var redisKeys = new RedisKey[2 + (2 * events.Length)];
+        var args = new RedisValue[2 + (4 * events.Length)];
+        redisKeys[0] = provider.Gone;
+        redisKeys[1] = provider.Dirty;
+        args[0] = now;
+        args[1] = window;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = events[i];
+            redisKeys[2 + (2 * i)] = provider.Message(e.MessageId);
+            redisKeys[3 + (2 * i)] = provider.Day(e.Day);
+            args[2 + (4 * i)] = KindName(e.Kind);
+            args[3 + (4 * i)] = e.Distinct ?? string.Empty;
+            args[4 + (4 * i)] = e.EventTime;
+            args[5 + (4 * i)] = ProviderKeys.DayText(e.Day);
+        }
+        var result = (long[])(await db.ScriptEvaluateAsync(LuaScripts.Count, redisKeys, args))!;
+        return new CountResult(result[0], result[1], result[2], result[3]);
+    }
+
+    private static string KindName(EventKind kind) => kind switch
+    {
+        EventKind.Sent => "sent",
+        EventKind.Delivered => "delivered",
+        EventKind.Failed => "failed",
+        EventKind.Clicked => "clicked",
+        EventKind.Replied => "replied",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -1,0 +1,36 @@
+using CallbackPipeline.Core.Events;
+
+namespace CallbackPipeline.Storage.Queue;
+
+/// <summary>
+/// The queue between receiver and worker. One transport per deployment (Redis Streams or Azure Service Bus),
+/// both with the same promise: an enqueue that returns has durably stored all its events, and a delivery
+/// stays in the queue until it is completed or dead-lettered.
+/// </summary>
+public interface IEventQueue
+{
+    /// <summary>Stores the events of one request as one message: all of them or none.</summary>
+    /// <exception cref="QueueUnavailableException">The queue is over its depth limit or cannot be reached.</exception>
+    Task EnqueueAsync(IReadOnlyList<CallbackEvent> events, string? traceParent, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="max"/> messages not yet completed: new ones, and ones a crashed consumer left behind.</summary>
+    Task<IReadOnlyList<QueueDelivery>> ReceiveAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>Removes messages whose events have been applied.</summary>
+    Task CompleteAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken);
+
+    /// <summary>Moves a message that can never be applied aside, with the reason.</summary>
+    Task DeadLetterAsync(QueueDelivery delivery, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Messages waiting or in flight.</summary>
+    Task<long> DepthAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One message handed to a consumer. <see cref="Events"/> is null when the payload could not be read.</summary>
+public sealed record QueueDelivery(string Id, IReadOnlyList<CallbackEvent>? Events, string? TraceParent, long DeliveryCount, ReadOnlyMemory<byte> Payload);
+
+/// <summary>Nothing was queued: the queue is full or unreachable. The caller answers 503 with Retry-After.</summary>
+public sealed class QueueUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner)
+{
+    public bool Full { get; init; }
+}

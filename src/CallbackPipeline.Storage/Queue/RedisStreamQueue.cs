@@ -1,0 +1,118 @@
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Storage.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CallbackPipeline.Storage.Queue;
+
+/// <summary>
+/// The Redis Streams transport: one stream, one consumer group. A message is acknowledged and deleted only after
+/// its events are applied; messages left pending by a consumer that died are taken over with XAUTOCLAIM once they
+/// have been idle for <see cref="QueueOptions.ClaimIdle"/>.
+/// </summary>
+public sealed class RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<QueueOptions> options, QueueDepth depth) : IEventQueue
+{
+    public const string Group = "workers";
+    private const string PayloadField = "d";
+    private const string TraceField = "tp";
+
+    private readonly string consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly QueueOptions settings = options.Value;
+    private RedisValue claimCursor = "0-0";
+    private bool groupReady;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task EnqueueAsync(IReadOnlyList<CallbackEvent> events, string? traceParent, CancellationToken cancellationToken)
+    {
+        if (depth.Current >= settings.MaxDepth)
+        {
+            throw new QueueUnavailableException("The queue is over its depth limit.") { Full = true };
+        }
+        NameValueEntry[] fields = traceParent is null
+            ? [new(PayloadField, QueuePayload.Write(events))]
+            : [new(PayloadField, QueuePayload.Write(events)), new(TraceField, traceParent)];
+        try
+        {
+            await Db.StreamAddAsync(keys.Stream, fields).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            throw new QueueUnavailableException("The queue cannot be reached.", e);
+        }
+    }
+
+    public async Task<IReadOnlyList<QueueDelivery>> ReceiveAsync(int max, CancellationToken cancellationToken)
+    {
+        await EnsureGroupAsync();
+        var deliveries = new List<QueueDelivery>(max);
+        await ClaimAbandonedAsync(deliveries, max);
+        if (deliveries.Count < max)
+        {
+            var entries = await Db.StreamReadGroupAsync(keys.Stream, Group, consumer, StreamPosition.NewMessages, max - deliveries.Count);
+            deliveries.AddRange(entries.Select(e => ToDelivery(e, deliveryCount: 1)));
+        }
+        return deliveries;
+    }
+
+    public async Task CompleteAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        if (deliveries.Count == 0) return;
+        var args = new RedisValue[deliveries.Count + 1];
+        args[0] = Group;
+        for (var i = 0; i < deliveries.Count; i++) args[i + 1] = deliveries[i].Id;
+        await Db.ScriptEvaluateAsync(LuaScripts.AckAndDelete, [keys.Stream], args);
+    }
+
+    public async Task DeadLetterAsync(QueueDelivery delivery, string reason, CancellationToken cancellationToken)
+    {
+        await Db.StreamAddAsync(keys.DeadLetters,
+        [
+            new("id", delivery.Id),
+            new(PayloadField, delivery.Payload),
+            new("reason", reason),
+            new("at", DateTimeOffset.UtcNow.ToString("O")),
+        ]);
+        await CompleteAsync([delivery], cancellationToken);
+    }
+
+    public async Task<long> DepthAsync(CancellationToken cancellationToken) => await Db.StreamLengthAsync(keys.Stream);
+
+    private async Task EnsureGroupAsync()
+    {
+        if (groupReady) return;
+        try
+        {
+            await Db.StreamCreateConsumerGroupAsync(keys.Stream, Group, "0-0", createStream: true);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // Another consumer created it first.
+        }
+        groupReady = true;
+    }
+
+    private async Task ClaimAbandonedAsync(List<QueueDelivery> deliveries, int max)
+    {
+        var claimed = await Db.StreamAutoClaimAsync(
+            keys.Stream, Group, consumer, (long)settings.ClaimIdle.TotalMilliseconds, claimCursor, max);
+        claimCursor = claimed.NextStartId;
+        if (claimed.ClaimedEntries.Length == 0) return;
+
+        var counts = (await Db.StreamPendingMessagesAsync(
+                keys.Stream, Group, claimed.ClaimedEntries.Length, consumer,
+                claimed.ClaimedEntries[0].Id, claimed.ClaimedEntries[^1].Id))
+            .ToDictionary(p => p.MessageId, p => (long)p.DeliveryCount);
+        deliveries.AddRange(claimed.ClaimedEntries
+            .Where(e => !e.IsNull)
+            .Select(e => ToDelivery(e, counts.GetValueOrDefault(e.Id, 2))));
+    }
+
+    private static QueueDelivery ToDelivery(StreamEntry entry, long deliveryCount)
+    {
+        var payload = entry[PayloadField];
+        var bytes = payload.IsNull ? ReadOnlyMemory<byte>.Empty : (ReadOnlyMemory<byte>)(byte[])payload!;
+        var trace = entry[TraceField];
+        return new QueueDelivery(entry.Id!, QueuePayload.TryRead(bytes.Span), trace.IsNull ? null : (string?)trace, deliveryCount, bytes);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace CallbackPipeline.Storage.Redis;
+
+/// <summary>
+/// Every Redis key name. A provider's keys share the hash tag <c>{providerId}</c>, so each script that touches them
+/// runs on one Redis Cluster slot.
+/// </summary>
+public sealed class RedisKeys(string prefix)
+{
+    public RedisKey Stream { get; } = $"{prefix}:queue";
+
+    public RedisKey DeadLetters { get; } = $"{prefix}:dead";
+
+    public ProviderKeys Provider(string providerId) => new($"{prefix}:{{{providerId}}}");
+}
+
+/// <summary>The keys of one provider.</summary>
+public readonly struct ProviderKeys(string tag)
+{
+    /// <summary>The dedup record of one message: a hash with a field per counted (event kind, distinct id).</summary>
+    public RedisKey Message(string messageId) => $"{tag}:m:{messageId}";
+
+    /// <summary>Unflushed counter deltas of one day.</summary>
+    public RedisKey Day(DateOnly day) => CounterPrefix + DayText(day);
+
+    /// <summary>The days with unflushed deltas.</summary>
+    public RedisKey Dirty => $"{tag}:dirty";
+
+    /// <summary>The flush batch being written to PostgreSQL.</summary>
+    public RedisKey Batch => $"{tag}:batch";
+
+    /// <summary>How many flush batches were ever cut; lets a stats read notice a flush that ran under it.</summary>
+    public RedisKey BatchCount => $"{tag}:batches";
+
+    /// <summary>Set when the provider is deleted: nothing counts for it any more.</summary>
+    public RedisKey Gone => $"{tag}:gone";
+
+    public string CounterPrefix => $"{tag}:c:";
+
+    public static string DayText(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+-- Applies a batch of one provider's events exactly once (design.md, "Counting rules").
+-- KEYS[1] gone marker, KEYS[2] dirty-days set; then per event i: KEYS[1+2i] message record, KEYS[2+2i] day counters.
+-- ARGV[1] now (unix s), ARGV[2] dedup window (s); then per event i, from ARGV[3+4(i-1)]: kind, distinct, event time, day.
+-- Returns {applied, duplicate, too_late, dropped}.
+local events = (#KEYS - 2) / 2
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, 0, 0, events}
+end
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local applied, duplicate, late = 0, 0, 0
+
+for i = 1, events do
+  local record = KEYS[1 + 2 * i]
+  local counters = KEYS[2 + 2 * i]
+  local a = 3 + 4 * (i - 1)
+  local kind, distinct, time, day = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), ARGV[a + 3]
+  if time + window < now then
+    -- Its dedup record may be gone: counting it could double it.
+    late = late + 1
+  else
+    local counted = false
+    if kind == 'sent' or kind == 'delivered' or kind == 'failed' then
+      counted = redis.call('HSETNX', record, kind, 1) == 1
+      if counted then redis.call('HINCRBY', counters, kind, 1) end
+    elseif kind == 'clicked' then
+      counted = redis.call('HSETNX', record, 'k:' .. distinct, 1) == 1
+      if counted then
+        redis.call('HINCRBY', counters, 'clicks', 1)
+        if redis.call('HSETNX', record, 'clicked', 1) == 1 then redis.call('HINCRBY', counters, 'clicked', 1) end
+      end
+    elseif kind == 'replied' then
+      counted = redis.call('HSETNX', record, 'r:' .. distinct, 1) == 1
+      if counted then redis.call('HINCRBY', counters, 'replies', 1) end
+    end
+    if counted then
+      applied = applied + 1
+      redis.call('SADD', KEYS[2], day)
+      -- The record must outlive every retry of this event: until its event time plus the window.
+      local keep = (time + window + 3600) * 1000
+      if redis.call('PEXPIRETIME', record) < keep then redis.call('PEXPIREAT', record, keep) end
+    else
+      duplicate = duplicate + 1
+    end
+  end
+end
+return {applied, duplicate, late, 0}

@@ -1,0 +1,23 @@
+-- Moves a provider's unflushed day counters into one flush batch, atomically.
+-- KEYS[1] dirty-days set, KEYS[2] batch hash, KEYS[3] batch count. ARGV[1] new batch id, ARGV[2] counter key prefix.
+-- A batch left by an earlier, interrupted flush is returned as it is, so it is retried with its own id.
+-- Returns the batch as a flat field/value list (fields "<day>:<counter>" and "_id"), or an empty list.
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return redis.call('HGETALL', KEYS[2])
+end
+local days = redis.call('SMEMBERS', KEYS[1])
+if #days == 0 then
+  return {}
+end
+for _, day in ipairs(days) do
+  local counters = ARGV[2] .. day
+  local fields = redis.call('HGETALL', counters)
+  for j = 1, #fields, 2 do
+    redis.call('HINCRBY', KEYS[2], day .. ':' .. fields[j], fields[j + 1])
+  end
+  redis.call('DEL', counters)
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[2], '_id', ARGV[1])
+redis.call('INCR', KEYS[3])
+return redis.call('HGETALL', KEYS[2])

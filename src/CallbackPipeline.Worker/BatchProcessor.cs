@@ -1,0 +1,50 @@
+using CallbackPipeline.Core.Telemetry;
+using CallbackPipeline.Storage.Counting;
+using CallbackPipeline.Storage.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Worker;
+
+/// <summary>
+/// Applies one batch of queue messages: unreadable or endlessly failing messages are dead-lettered, the rest are
+/// counted and only then completed. A crash anywhere before completion leaves the messages pending, and applying
+/// them again after takeover is a no-op for what was already counted.
+/// </summary>
+public sealed class BatchProcessor(
+    IEventQueue queue,
+    CounterStore counters,
+    PipelineMetrics metrics,
+    IOptions<QueueOptions> options,
+    ILogger<BatchProcessor> logger)
+{
+    public async Task<CountResult> ProcessAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        var good = new List<QueueDelivery>(deliveries.Count);
+        foreach (var delivery in deliveries)
+        {
+            var reason = delivery.Events is null ? "payload is not a readable queue message"
+                : delivery.DeliveryCount > options.Value.MaxDeliveries ? $"delivered {delivery.DeliveryCount} times without being applied"
+                : null;
+            if (reason is null)
+            {
+                good.Add(delivery);
+                continue;
+            }
+            await queue.DeadLetterAsync(delivery, reason, cancellationToken);
+            metrics.DeadLettered.Add(1);
+            logger.DeadLettered(delivery.Id, reason);
+        }
+
+        using var activity = PipelineMetrics.ActivitySource.StartActivity("apply events");
+        activity?.SetTag("messaging.batch.message_count", good.Count);
+        var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), cancellationToken);
+        await queue.CompleteAsync(good, cancellationToken);
+
+        metrics.EventsApplied.Add(result.Applied);
+        metrics.EventsDeduplicated.Add(result.Duplicates);
+        metrics.EventsTooLate.Add(result.TooLate);
+        metrics.EventsDropped.Add(result.Dropped);
+        return result;
+    }
+}

@@ -1,0 +1,57 @@
+using CallbackPipeline.Storage.Queue;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Worker;
+
+/// <summary>Reads the queue in batches and applies them; sleeps with a short backoff (or until signalled) when it is empty.</summary>
+public sealed class QueueConsumer(
+    IEventQueue queue,
+    BatchProcessor processor,
+    QueueSignal signal,
+    WorkerState state,
+    IOptions<QueueOptions> options,
+    ILogger<QueueConsumer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var idleDelay = TimeSpan.FromMilliseconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IReadOnlyList<QueueDelivery> batch;
+            try
+            {
+                batch = await queue.ReceiveAsync(settings.BatchSize, stoppingToken);
+                state.ReportQueue(true);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                state.ReportQueue(false);
+                logger.ReceiveFailed(e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                continue;
+            }
+
+            if (batch.Count == 0)
+            {
+                await signal.WaitAsync(idleDelay, stoppingToken);
+                idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, settings.MaxPollDelay.Ticks));
+                continue;
+            }
+            idleDelay = TimeSpan.FromMilliseconds(1);
+
+            try
+            {
+                // Not cancelled by shutdown: a batch that started is finished and acknowledged, or left pending whole.
+                await processor.ProcessAsync(batch, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.BatchFailed(batch.Count, e);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken);
+            }
+        }
+    }
+}
