@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Starts the whole pipeline from a fresh clone: Redis and PostgreSQL (installed when missing, project-local data
+# under .local/run, their own loopback ports), the database and its migrations, then the host in role "all" on
+# http://127.0.0.1:8080. Ctrl-C stops everything it started. Running it again reuses the data.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+. deploy/local/services.sh
+
+data="$root/.local/run"
+redis_port=${CBP_REDIS_PORT:-16379}
+pg_port=${CBP_PG_PORT:-15432}
+urls=${ASPNETCORE_URLS:-http://127.0.0.1:8080}
+mkdir -p "$data"
+
+cbp_ensure_packages
+app_pid=""
+stop() {
+  trap - INT TERM EXIT
+  [ -n "$app_pid" ] && kill -TERM "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  cbp_stop_redis "$redis_port"
+  cbp_stop_postgres "$data/postgres"
+  cbp_log "stopped"
+}
+trap stop INT TERM EXIT
+
+cbp_start_redis "$data/redis" "$redis_port"
+cbp_start_postgres "$data/postgres" "$pg_port"
+cbp_create_database "$pg_port" callbackpipeline
+
+if [ -z "${Auth__OperatorKey:-}" ]; then
+  key_file="$data/operator-key"
+  [ -s "$key_file" ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' > "$key_file")
+  Auth__OperatorKey=$(cat "$key_file")
+  cbp_log "operator key (kept in $key_file): $Auth__OperatorKey"
+fi
+export Auth__OperatorKey
+export ConnectionStrings__redis="127.0.0.1:$redis_port"
+export ConnectionStrings__postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=callbackpipeline"
+export ASPNETCORE_URLS="$urls"
+
+cbp_log "building"
+dotnet build src/CallbackPipeline.Api -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
+cbp_log "starting the pipeline (role all) on $urls"
+dotnet src/CallbackPipeline.Api/bin/Release/net10.0/CallbackPipeline.Api.dll --role all &
+app_pid=$!
+wait "$app_pid"

@@ -1,0 +1,94 @@
+# Shared by run.sh and test.sh: install Redis and PostgreSQL from Debian packages when missing, and start
+# project-local instances on loopback ports with data under a git-ignored folder. Source it; don't run it.
+
+cbp_log() { printf '[callbackpipeline] %s\n' "$*" >&2; }
+
+cbp_apt_install() {
+  cbp_log "installing $* from Debian packages"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+cbp_pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && echo "$dir"
+}
+
+cbp_ensure_packages() {
+  command -v redis-server >/dev/null || cbp_apt_install redis-server
+  [ -n "$(cbp_pg_bin)" ] || cbp_apt_install postgresql
+  # The packaged services are not ours: keep them from holding ports or memory.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+    systemctl stop redis-server 2>/dev/null || true
+  fi
+}
+
+# PostgreSQL refuses to run as root: as root, run it as the postgres user.
+cbp_as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# cbp_start_redis DIR PORT — AOF with appendfsync always: a 2xx survives a power cut (design.md).
+cbp_start_redis() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  if redis-cli -p "$port" ping >/dev/null 2>&1; then
+    cbp_log "Redis already running on 127.0.0.1:$port"
+    return
+  fi
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" \
+    --appendonly yes --appendfsync always --save "" \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+  for _ in $(seq 1 50); do
+    redis-cli -p "$port" ping >/dev/null 2>&1 && { cbp_log "Redis up on 127.0.0.1:$port (AOF, appendfsync always)"; return; }
+    sleep 0.1
+  done
+  cbp_log "Redis did not start; see $dir/redis.log"
+  return 1
+}
+
+cbp_stop_redis() {
+  local port=$1
+  redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
+}
+
+# cbp_start_postgres DIR PORT
+cbp_start_postgres() {
+  local dir=$1 port=$2 bin
+  bin=$(cbp_pg_bin)
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && { id postgres >/dev/null 2>&1 || cbp_as_pg true; chown postgres "$dir"; }
+  chmod 700 "$dir"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    cbp_as_pg "$bin/initdb" -D "$dir" -U postgres -A trust -E UTF8 --no-locale >/dev/null
+  fi
+  if cbp_as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    cbp_log "PostgreSQL already running on 127.0.0.1:$port"
+    return
+  fi
+  cbp_as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on" start >/dev/null
+  cbp_log "PostgreSQL up on 127.0.0.1:$port"
+}
+
+cbp_stop_postgres() {
+  local dir=$1 bin
+  bin=$(cbp_pg_bin)
+  [ -f "$dir/postmaster.pid" ] && cbp_as_pg "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# cbp_create_database PORT NAME
+cbp_create_database() {
+  local port=$1 name=$2
+  if ! psql -h 127.0.0.1 -p "$port" -U postgres -tAc "select 1 from pg_database where datname = '$name'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$port" -U postgres -qc "create database \"$name\"" >/dev/null
+  fi
+}

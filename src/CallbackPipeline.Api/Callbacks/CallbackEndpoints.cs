@@ -1,0 +1,127 @@
+using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Api.Providers;
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Providers;
+using CallbackPipeline.Core.Telemetry;
+using CallbackPipeline.Storage.Queue;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Api.Callbacks;
+
+/// <summary>
+/// <c>/v1/callbacks/{providerId}</c>: find the provider (404 first), read the bounded body, let the kind's format
+/// authenticate and parse it, queue the accepted events in one message, and only then answer 2xx.
+/// No counting and no database write happen here.
+/// </summary>
+public static class CallbackEndpoints
+{
+    public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder routes)
+    {
+        routes.MapMethods("/v1/callbacks/{providerId}", [HttpMethods.Post, HttpMethods.Get], ReceiveAsync)
+            .WithTags("Callbacks")
+            .DisableAntiforgery();
+        return routes;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        string providerId,
+        HttpContext context,
+        ProviderDirectory directory,
+        IEnumerable<ICallbackFormat> formats,
+        IEventQueue queue,
+        QueueSignal signal,
+        PublicUrls urls,
+        PipelineMetrics metrics,
+        TimeProvider clock,
+        IOptions<CallbacksOptions> options,
+        ILogger<ICallbackFormat> logger)
+    {
+        var settings = options.Value;
+        var ct = context.RequestAborted;
+        CachedProvider? provider;
+        try
+        {
+            provider = await directory.FindAsync(providerId, ct);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            logger.ProviderLookupFailed(providerId, e);
+            return Problems.Unavailable(context, settings.RetryAfterSeconds, "The provider cannot be looked up right now.");
+        }
+        if (provider is null)
+        {
+            return Reject(metrics, logger, providerId, "unknown", "unknown_provider", Problems.NotFound("No such provider."));
+        }
+
+        var kind = ProviderKindSpec.Name(provider.Record.Kind);
+        var format = formats.FirstOrDefault(f => f.Kind == provider.Record.Kind);
+        if (format is null)
+        {
+            return Reject(metrics, logger, providerId, kind, "kind_not_supported",
+                TypedResults.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Not Implemented", detail: $"Callbacks of kind {kind} are not supported yet."));
+        }
+        if (await RequestBody.ReadAsync(context.Request, settings.MaxBodyBytes, ct) is not { } body)
+        {
+            return Reject(metrics, logger, providerId, kind, "too_large", Problems.TooLarge(settings.MaxBodyBytes));
+        }
+
+        var now = clock.GetUtcNow();
+        var request = new CallbackRequest(
+            context.Request.Method, context.Request.ContentType, body, context.Request.Query, context.Request.Headers,
+            urls.Callback(providerId) + context.Request.QueryString.Value, now);
+        CallbackRead read;
+        try
+        {
+            read = format.Read(request, provider);
+        }
+        catch (CallbackFormatException e)
+        {
+            return Reject(metrics, logger, providerId, kind, "parse", Problems.BadRequest(e.Message));
+        }
+
+        if (read.Parsed is not { } parsed)
+        {
+            return read.Status == StatusCodes.Status415UnsupportedMediaType
+                ? Reject(metrics, logger, providerId, kind, "content_type", Problems.UnsupportedMediaType(read.Reason!))
+                : Reject(metrics, logger, providerId, kind, "signature", Problems.Unauthorized(read.Reason!));
+        }
+        if (parsed.Processed == 0)
+        {
+            var errors = parsed.Unprocessed.ToDictionary(u => u.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), u => new[] { u.Error });
+            return Reject(metrics, logger, providerId, kind, "parse", Problems.BadRequest("No record in the request is valid.", errors));
+        }
+
+        var events = parsed.Events
+            .Select(e =>
+            {
+                var time = EventClock.Effective(e.Time, now);
+                return new CallbackEvent(providerId, e.Kind, e.MessageId, e.Distinct, time.ToUnixTimeSeconds(), EventClock.DayIn(time, provider.Zone));
+            })
+            .ToList();
+        if (events.Count > 0)
+        {
+            try
+            {
+                await queue.EnqueueAsync(events, System.Diagnostics.Activity.Current?.Id, ct);
+            }
+            catch (QueueUnavailableException e)
+            {
+                logger.QueueUnavailable(e.Message);
+                return Reject(metrics, logger, providerId, kind, "queue_unavailable", Problems.Unavailable(context, settings.RetryAfterSeconds, e.Message));
+            }
+            signal.Notify();
+        }
+
+        metrics.CallbacksAccepted.Add(1, new KeyValuePair<string, object?>("provider.kind", kind));
+        metrics.EventsQueued.Add(events.Count, new KeyValuePair<string, object?>("provider.kind", kind));
+        metrics.EventsIgnored.Add(parsed.Ignored, new KeyValuePair<string, object?>("provider.kind", kind));
+        return format.Success(parsed);
+    }
+
+    private static IResult Reject(PipelineMetrics metrics, ILogger logger, string providerId, string kind, string reason, IResult result)
+    {
+        metrics.CallbacksRejected.Add(1, new("provider.kind", kind), new("reason", reason));
+        logger.CallbackRejected(providerId, reason);
+        return result;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using CallbackPipeline.Api.Auth;
+using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Api.Providers;
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Generic;
+using CallbackPipeline.Core.Telemetry;
+using CallbackPipeline.Storage.Queue;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Api.Events;
+
+/// <summary>
+/// <c>POST /v1/events</c>: the sending service's <c>sent</c> and <c>failed</c> events. All or nothing: one bad item
+/// rejects the batch, with every offending item named by index.
+/// </summary>
+public static class EventEndpoints
+{
+    public const int MaxEvents = 1000;
+
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/v1/events").RequireAccountKey().WithTags("Events").MapPost("/", PostAsync).Accepts<SentEventsRequest>("application/json");
+        return routes;
+    }
+
+    private static async Task<IResult> PostAsync(
+        HttpContext context, ProviderDirectory directory, IEventQueue queue, QueueSignal signal, PipelineMetrics metrics,
+        TimeProvider clock, IOptions<CallbacksOptions> options, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        if (!caller.IsAdmin) return ProviderEndpoints.AdminOnly();
+        if (!RequestBody.IsJson(context.Request)) return Problems.UnsupportedMediaType("application/json");
+        if (await RequestBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, ct) is not { } body) return Problems.TooLarge(options.Value.MaxBodyBytes);
+
+        SentEventsRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(body.Span, EventJsonContext.Default.SentEventsRequest);
+        }
+        catch (JsonException e)
+        {
+            return Problems.BadRequest($"The body is not a valid events request: {e.Message}");
+        }
+        if (request?.Events is not { Length: > 0 and <= MaxEvents } items)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["events"] = [$"must be an array of 1 to {MaxEvents} events"] });
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (Check(items[i]) is { } problem) errors[Index(i)] = [problem];
+        }
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var providers = new Dictionary<string, CachedProvider?>(StringComparer.Ordinal);
+        foreach (var id in items.Select(e => e.ProviderId!).Distinct(StringComparer.Ordinal))
+        {
+            var found = await directory.FindAsync(id, ct);
+            providers[id] = found?.Record.AccountId == caller.AccountId ? found : null;
+        }
+        var missing = Offending(items, e => providers[e.ProviderId!] is null, "no such provider in this account");
+        if (missing.Count > 0) return Problems.NotFound("Unknown providers; nothing was queued.", missing);
+        var archived = Offending(items, e => e.Type == "sent" && providers[e.ProviderId!]!.Record.Archived, "the provider is archived: it takes no new sent events");
+        if (archived.Count > 0) return Problems.Conflict("Sent events for archived providers; nothing was queued.", archived);
+
+        var now = clock.GetUtcNow();
+        var events = items.Select(e =>
+        {
+            var time = EventClock.Effective(e.Timestamp, now);
+            var kind = e.Type == "sent" ? EventKind.Sent : EventKind.Failed;
+            return new CallbackEvent(e.ProviderId!, kind, e.MessageId!, null, time.ToUnixTimeSeconds(), EventClock.DayIn(time, providers[e.ProviderId!]!.Zone));
+        }).ToList();
+        try
+        {
+            await queue.EnqueueAsync(events, System.Diagnostics.Activity.Current?.Id, ct);
+        }
+        catch (QueueUnavailableException e)
+        {
+            return Problems.Unavailable(context, options.Value.RetryAfterSeconds, e.Message);
+        }
+        signal.Notify();
+        metrics.EventsQueued.Add(events.Count, new KeyValuePair<string, object?>("provider.kind", "events_api"));
+        return TypedResults.Accepted((string?)null, new SentEventsAnswer(events.Count));
+    }
+
+    private static string? Check(SentEvent e) =>
+        string.IsNullOrEmpty(e.ProviderId) ? "providerId is required"
+        : e.MessageId is not { Length: > 0 and <= GenericCallbackParser.MaxMessageIdLength } ? $"messageId is required: 1 to {GenericCallbackParser.MaxMessageIdLength} characters"
+        : e.Type is not ("sent" or "failed") ? "type must be sent or failed"
+        : null;
+
+    private static Dictionary<string, string[]> Offending(SentEvent[] items, Func<SentEvent, bool> test, string message)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (test(items[i])) errors[Index(i)] = [message];
+        }
+        return errors;
+    }
+
+    private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
+}

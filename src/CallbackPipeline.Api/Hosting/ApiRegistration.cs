@@ -1,0 +1,47 @@
+using CallbackPipeline.Api.Accounts;
+using CallbackPipeline.Api.Auth;
+using CallbackPipeline.Api.Callbacks;
+using CallbackPipeline.Api.Events;
+using CallbackPipeline.Api.Providers;
+using CallbackPipeline.Api.Stats;
+using CallbackPipeline.ServiceDefaults;
+
+namespace CallbackPipeline.Api.Hosting;
+
+/// <summary>The receiver role's services and routes: callbacks, events, management, stats.</summary>
+public static class ApiRegistration
+{
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallbacksOptions>().BindConfiguration(CallbacksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var maxBody = builder.Configuration.GetValue($"{CallbacksOptions.Section}:{nameof(CallbacksOptions.MaxBodyBytes)}", new CallbacksOptions().MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = maxBody;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.MinRequestBodyDataRate = new(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+        });
+
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<ProviderDirectory>();
+        services.AddSingleton<ICallbackFormat, GenericCallbackFormat>();
+        services.AddHostedService<QueueDepthMonitor>();
+        services.AddHealthChecks().AddCheck<QueueHealthCheck>("queue", tags: [HealthChecks.ReadyTag]);
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapCallbacks();
+        app.MapEvents();
+        app.MapAccounts();
+        app.MapProviders();
+        app.MapStats();
+        return app;
+    }
+}

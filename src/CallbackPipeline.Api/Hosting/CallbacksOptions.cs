@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CallbackPipeline.Api.Hosting;
+
+/// <summary>Section <c>Callbacks</c>.</summary>
+public sealed class CallbacksOptions
+{
+    public const string Section = "Callbacks";
+
+    /// <summary>The base URL providers call and signatures cover; defaults to the listening URL.</summary>
+    [Url(ErrorMessage = "Callbacks:PublicBaseUrl must be an absolute URL.")]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>How long a rotated callback token keeps working; zero revokes it at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan TokenRotationGrace { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Request bodies over this many bytes are answered 413.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long the receiver trusts its cached copy of a provider before reading it again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ProviderCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Seconds a 503 asks the caller to wait before retrying.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 2;
+}

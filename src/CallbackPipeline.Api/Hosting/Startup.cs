@@ -1,0 +1,29 @@
+using CallbackPipeline.Storage.Postgres;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Api.Hosting;
+
+/// <summary>Migrations, then the host; a configuration error ends start-up with a message naming the key.</summary>
+public static class Startup
+{
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CallbackPipeline.Startup");
+        try
+        {
+            if (args.Contains("migrate") || app.Configuration.GetValue($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStart)}", true))
+            {
+                var applied = await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+                logger.Migrated(applied.Count);
+            }
+            if (args.Contains("migrate")) return 0;
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"Configuration error: {string.Join("; ", e.Failures)}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using CallbackPipeline.Api.Accounts;
+using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Storage.Providers;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Api.Providers;
+
+/// <summary>
+/// The receiver's cached view of providers: a callback costs no database round trip, and while PostgreSQL is
+/// down the last known copy keeps serving (design.md, "Postgres down"). Unknown ids are cached too, so a flood of
+/// junk ids does not reach the database.
+/// </summary>
+public sealed class ProviderDirectory(ProviderStore store, TimeProvider clock, IOptions<CallbacksOptions> options)
+{
+    private readonly ConcurrentDictionary<string, Entry> cache = new(StringComparer.Ordinal);
+
+    /// <summary>The provider with its account's zone; null when there is no such provider.</summary>
+    /// <exception cref="Npgsql.NpgsqlException">PostgreSQL is down and the provider was never loaded.</exception>
+    public async ValueTask<CachedProvider?> FindAsync(string providerId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (cache.TryGetValue(providerId, out var entry) && now - entry.LoadedAt < options.Value.ProviderCacheTtl)
+        {
+            return entry.Provider;
+        }
+        try
+        {
+            var route = await store.FindRouteAsync(providerId, cancellationToken);
+            var provider = route is null ? null : new CachedProvider(route.Provider, TimeZones.Get(route.TimeZone));
+            if (cache.Count > 100_000) cache.Clear();
+            cache[providerId] = new Entry(provider, now);
+            return provider;
+        }
+        catch (Exception) when (entry is not null && !cancellationToken.IsCancellationRequested)
+        {
+            return entry.Provider;
+        }
+    }
+
+    public void Invalidate(string providerId) => cache.TryRemove(providerId, out _);
+
+    private sealed record Entry(CachedProvider? Provider, DateTimeOffset LoadedAt);
+}
+
+/// <summary>A provider and its account's reporting time zone.</summary>
+public sealed record CachedProvider(ProviderRecord Record, TimeZoneInfo Zone);

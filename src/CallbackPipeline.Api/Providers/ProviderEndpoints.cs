@@ -1,0 +1,160 @@
+using CallbackPipeline.Api.Auth;
+using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Core.Providers;
+using CallbackPipeline.Storage;
+using CallbackPipeline.Storage.Counting;
+using CallbackPipeline.Storage.Providers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Api.Providers;
+
+/// <summary>The provider operations of the stats page: list, create, edit settings, mark as default, archive, delete.</summary>
+public static class ProviderEndpoints
+{
+    public static IEndpointRouteBuilder MapProviders(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/providers").RequireAccountKey().WithTags("Providers");
+        group.MapGet("/", ListAsync);
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPut("/{id}/settings", EditAsync);
+        group.MapPost("/{id}/default", MarkDefaultAsync);
+        group.MapPost("/{id}/archive", ArchiveAsync);
+        group.MapDelete("/{id}", DeleteAsync);
+        return routes;
+    }
+
+    private static async Task<Ok<IEnumerable<ProviderView>>> ListAsync(HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        var providers = await store.ListAsync(caller.AccountId, ct);
+        return TypedResults.Ok(providers.Select(p => ProviderView.From(p, urls, caller.IsAdmin)));
+    }
+
+    private static async Task<Results<Ok<ProviderView>, ProblemHttpResult>> GetAsync(string id, HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        return await store.GetAsync(caller.AccountId, id, ct) is { } provider
+            ? TypedResults.Ok(ProviderView.From(provider, urls, caller.IsAdmin))
+            : NoProvider();
+    }
+
+    private static async Task<Results<Created<ProviderView>, ProblemHttpResult>> CreateAsync(
+        CreateProviderRequest request, HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        if (!caller.IsAdmin) return AdminOnly();
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckName(request.Name, errors, required: true);
+        if (!ProviderKindSpec.TryParse(request.Kind, out var kind))
+        {
+            errors["kind"] = [request.Kind is null ? "is required" : $"'{request.Kind}' is not a provider kind: generic, twilio, vonage, plivo, infobip or telnyx"];
+            return Problems.Validation(errors);
+        }
+        var spec = ProviderKindSpec.For(kind);
+        var settings = request.Settings ?? [];
+        var secrets = request.Secrets ?? [];
+        if (spec.HasCallbackToken && secrets[ProviderKindSpec.CallbackToken] is null) secrets[ProviderKindSpec.CallbackToken] = Ids.Secret();
+        foreach (var (field, problems) in ProviderValidation.Validate(spec, settings, secrets)) errors[field] = problems;
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var draft = new ProviderRecord(
+            Ids.New("prv"), caller.AccountId, request.Name!.Trim(), kind, Archived: false, IsDefault: false,
+            request.DeliveryCallbacks ?? true, settings, secrets, null, null, default, null);
+        var created = await store.CreateAsync(draft, ct);
+        return TypedResults.Created($"/v1/providers/{created.Id}", ProviderView.From(created, urls, admin: true));
+    }
+
+    private static async Task<Results<Ok<ProviderView>, ProblemHttpResult>> EditAsync(
+        string id, EditProviderRequest request, HttpContext context, ProviderStore store, ProviderDirectory directory,
+        PublicUrls urls, TimeProvider clock, IOptions<CallbacksOptions> options, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        if (await store.GetAsync(caller.AccountId, id, ct) is null) return NoProvider();
+        if (!caller.IsAdmin) return AdminOnly();
+
+        ProblemHttpResult? failure = null;
+        var result = await store.UpdateAsync(caller.AccountId, id, current =>
+        {
+            var edit = ProviderEdit.Apply(current, request, clock.GetUtcNow(), options.Value.TokenRotationGrace);
+            failure = edit.Failure;
+            return edit.Updated;
+        }, ct);
+        directory.Invalidate(id);
+        if (failure is not null) return failure;
+        return result is null ? NoProvider() : TypedResults.Ok(ProviderView.From(result, urls, admin: true));
+    }
+
+    private static async Task<Results<Ok<ProviderView>, ProblemHttpResult>> MarkDefaultAsync(
+        string id, HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        if (await store.GetAsync(caller.AccountId, id, ct) is null) return NoProvider();
+        if (!caller.IsAdmin) return AdminOnly();
+
+        return await store.MarkDefaultAsync(caller.AccountId, id, ct) switch
+        {
+            ProviderChange.Done => TypedResults.Ok(ProviderView.From((await store.GetAsync(caller.AccountId, id, ct))!, urls, admin: true)),
+            ProviderChange.Archived => Problems.Conflict("An archived provider cannot be the default."),
+            _ => NoProvider(),
+        };
+    }
+
+    private static async Task<Results<Ok<ProviderView>, ProblemHttpResult>> ArchiveAsync(
+        string id, HttpContext context, ProviderStore store, ProviderDirectory directory, PublicUrls urls, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        if (await store.GetAsync(caller.AccountId, id, ct) is null) return NoProvider();
+        if (!caller.IsAdmin) return AdminOnly();
+
+        var change = await store.ArchiveAsync(caller.AccountId, id, ct);
+        directory.Invalidate(id);
+        return change switch
+        {
+            ProviderChange.Done => TypedResults.Ok(ProviderView.From((await store.GetAsync(caller.AccountId, id, ct))!, urls, admin: true)),
+            ProviderChange.Archived => Problems.Conflict("The provider is already archived; archiving cannot be undone."),
+            _ => NoProvider(),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, HttpContext context, ProviderStore store, ProviderDirectory directory, ProviderDataCleaner cleaner,
+        ILogger<ProviderStore> logger, CancellationToken ct)
+    {
+        var caller = Caller.From(context);
+        if (await store.GetAsync(caller.AccountId, id, ct) is null) return NoProvider();
+        if (!caller.IsAdmin) return AdminOnly();
+
+        if (!await store.DeleteAsync(caller.AccountId, id, ct)) return NoProvider();
+        directory.Invalidate(id);
+        try
+        {
+            await cleaner.ForgetAsync(id, ct);
+            await store.MarkCleanedAsync(id, ct);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            // The provider is gone from PostgreSQL, the source of truth; the flusher finishes the Redis clean-up.
+            logger.CleanupDeferred(id, e);
+        }
+        return TypedResults.NoContent();
+    }
+
+    internal static void CheckName(string? name, Dictionary<string, string[]> errors, bool required)
+    {
+        if (name is null)
+        {
+            if (required) errors["name"] = ["is required"];
+        }
+        else if (name.Trim().Length is 0 or > 100)
+        {
+            errors["name"] = ["must be 1 to 100 characters"];
+        }
+    }
+
+    internal static ProblemHttpResult NoProvider() => Problems.NotFound("No such provider in this account.");
+
+    internal static ProblemHttpResult AdminOnly() => Problems.Forbidden("This operation needs an admin key.");
+}

@@ -1,0 +1,53 @@
+using CallbackPipeline.Core.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace CallbackPipeline.ServiceDefaults;
+
+/// <summary>
+/// OpenTelemetry for every role: traces (ASP.NET Core, Redis, Npgsql, the pipeline's own spans) and metrics,
+/// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set and as Prometheus text on <c>/metrics</c>.
+/// </summary>
+public static class Telemetry
+{
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("callbackpipeline"))
+            .WithTracing(tracing => tracing
+                .AddSource(PipelineMetrics.ActivitySourceName)
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/metrics");
+                    // Callback URLs may carry a secret token: no query string ever reaches a span.
+                    o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
+                })
+                .AddRedisInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(metrics => metrics
+                .AddMeter(PipelineMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentationIfAvailable()
+                .AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    public static WebApplication MapTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder metrics) =>
+        metrics.AddMeter("System.Runtime");
+}
