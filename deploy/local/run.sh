@@ -40,8 +40,8 @@ export ConnectionStrings__postgres="Host=127.0.0.1;Port=$pg_port;Username=postgr
 export ASPNETCORE_URLS="$urls"
 
 cbp_log "building"
-dotnet build src/CallbackPipeline.Api -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
+dotnet publish src/CallbackPipeline.Api -c Release -o "$data/app" -v quiet -nologo -clp:ErrorsOnly >/dev/null
 cbp_log "starting the pipeline (role all) on $urls"
-dotnet src/CallbackPipeline.Api/bin/Release/net10.0/CallbackPipeline.Api.dll --role all &
+dotnet "$data/app/CallbackPipeline.Api.dll" --contentRoot "$data/app" --role all &
 app_pid=$!
 wait "$app_pid"

@@ -1,0 +1,46 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CallbackPipeline.IntegrationTests.Infrastructure;
+
+/// <summary>An account of a test, with clients for its admin and read keys.</summary>
+public sealed record TestAccount(PipelineApp App, string Id, string AdminKey, string ReadKey)
+{
+    public HttpClient Admin() => App.ClientWithKey(AdminKey);
+
+    public HttpClient Reader() => App.ClientWithKey(ReadKey);
+
+    public async Task<JsonObject> CreateProviderAsync(string kind = "generic", object? settings = null, object? secrets = null, bool deliveryCallbacks = true, string name = "provider")
+    {
+        using var admin = Admin();
+        return await PipelineApp.ReadAsync(await admin.PostAsJsonAsync("/v1/providers", new
+        {
+            name,
+            kind,
+            settings = settings ?? new { },
+            secrets = secrets ?? new { },
+            deliveryCallbacks,
+        }));
+    }
+
+    /// <summary>Posts a generic callback body to the provider's callback URL (with its token).</summary>
+    public async Task<HttpResponseMessage> PostCallbackAsync(JsonObject provider, string json)
+    {
+        using var client = App.CreateClient();
+        var url = new Uri(provider["callbackUrl"]!.GetValue<string>()).PathAndQuery;
+        return await client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+    }
+
+    public async Task<HttpResponseMessage> PostEventsAsync(params object[] events)
+    {
+        using var admin = Admin();
+        return await admin.PostAsJsonAsync("/v1/events", new { events });
+    }
+
+    public async Task<JsonObject> StatsAsync(string providerId, string from, string to)
+    {
+        using var reader = Reader();
+        return await PipelineApp.ReadAsync(await reader.GetAsync($"/v1/providers/{providerId}/stats?from={from}&to={to}"));
+    }
+}
