@@ -97,12 +97,18 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
         var status = await LockedStatusAsync(connection, transaction, accountId, id, cancellationToken);
         if (status != "active") return status is null ? ProviderChange.NotFound : ProviderChange.Archived;
 
-        await using var update = new NpgsqlCommand(
-            "update providers set is_default = false where account_id = $1 and is_default and id <> $2; " +
-            "update providers set is_default = true where id = $2", connection, transaction);
-        update.Parameters.AddWithValue(accountId);
-        update.Parameters.AddWithValue(id);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        await using (var clear = new NpgsqlCommand(
+            "update providers set is_default = false where account_id = $1 and is_default and id <> $2", connection, transaction))
+        {
+            clear.Parameters.AddWithValue(accountId);
+            clear.Parameters.AddWithValue(id);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var set = new NpgsqlCommand("update providers set is_default = true where id = $1", connection, transaction))
+        {
+            set.Parameters.AddWithValue(id);
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return ProviderChange.Done;
     }
@@ -165,14 +171,17 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
 
     private static async Task<string?> LockedStatusAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string accountId, string id, CancellationToken cancellationToken)
     {
+        // The account row lock serializes every default and archive change of one account.
+        await using (var account = new NpgsqlCommand("select 1 from accounts where id = $1 for update", connection, transaction))
+        {
+            account.Parameters.AddWithValue(accountId);
+            await account.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using var command = new NpgsqlCommand(
-            "select 1 from accounts where id = $1 for update; select status from providers where account_id = $1 and id = $2 for update",
-            connection, transaction);
+            "select status from providers where account_id = $1 and id = $2 for update", connection, transaction);
         command.Parameters.AddWithValue(accountId);
         command.Parameters.AddWithValue(id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     private async Task<List<ProviderRecord>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
