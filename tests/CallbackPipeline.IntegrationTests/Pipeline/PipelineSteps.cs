@@ -1,0 +1,33 @@
+using CallbackPipeline.Core.Stats;
+using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Stats;
+using Npgsql;
+
+namespace CallbackPipeline.IntegrationTests.Pipeline;
+
+/// <summary>Reads what tests compare: the stats as served, and the rows PostgreSQL holds.</summary>
+internal static class PipelineSteps
+{
+    public static async Task<DailyCounts> ServedAsync(this StorageHarness harness, string providerId, DateOnly from, DateOnly to)
+    {
+        var days = await harness.Get<StatsReader>().ReadAsync([providerId], from, to, CancellationToken.None);
+        return days.TryGetValue(providerId, out var counts) ? counts.Values.Aggregate(default(DailyCounts), (a, b) => a + b) : default;
+    }
+
+    public static async Task<Dictionary<DateOnly, DailyCounts>> RowsAsync(string postgres, string providerId)
+    {
+        await using var db = NpgsqlDataSource.Create(postgres);
+        await using var command = db.CreateCommand("select day, sent, delivered, failed, clicks, clicked, replies from daily_stats where provider_id = $1");
+        command.Parameters.AddWithValue(providerId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new Dictionary<DateOnly, DailyCounts>();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetFieldValue<DateOnly>(0)] = new DailyCounts(
+                reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));
+        }
+        return rows;
+    }
+
+    public static DailyCounts Sum(this Dictionary<DateOnly, DailyCounts> rows) => rows.Values.Aggregate(default(DailyCounts), (a, b) => a + b);
+}
