@@ -18,6 +18,10 @@ public sealed record ProviderEdit(ProviderRecord? Updated, ProblemHttpResult? Fa
         var spec = ProviderKindSpec.For(current.Kind);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         ProviderEndpoints.CheckName(request.Name, errors, required: false);
+        if (request.Kind is not null && request.Kind != ProviderKindSpec.Name(current.Kind))
+        {
+            errors["kind"] = ["cannot change; create a new provider of the other kind"];
+        }
         var settings = ProviderValidation.Merge(current.Settings, request.Settings);
         var secrets = ProviderValidation.Merge(current.Secrets, request.Secrets);
         if (spec.HasCallbackToken && request.Secrets is { } patch && patch.ContainsKey(ProviderKindSpec.CallbackToken) && patch[ProviderKindSpec.CallbackToken] is null)

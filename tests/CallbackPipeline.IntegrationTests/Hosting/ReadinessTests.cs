@@ -33,11 +33,13 @@ public sealed class ReadinessTests(PipelineApp app) : IClassFixture<PipelineApp>
         var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
 
-        Assert.Contains("/v1/providers/{id}/settings", paths);
-        Assert.Contains("/v1/accounts/{accountId}/keys", paths);
-        Assert.Contains("/v1/callbacks/{providerId}", paths);
-        Assert.Contains("/v1/events", paths);
-        Assert.Contains("/v1/stats", paths);
+        string[] routes =
+        [
+            "/v1/accounts", "/v1/accounts/{accountId}", "/v1/accounts/{accountId}/keys", "/v1/accounts/{accountId}/keys/{keyId}",
+            "/v1/providers", "/v1/providers/{id}", "/v1/providers/{id}/settings", "/v1/providers/{id}/default",
+            "/v1/providers/{id}/archive", "/v1/providers/{id}/stats", "/v1/stats", "/v1/events", "/v1/callbacks/{providerId}",
+        ];
+        Assert.All(routes, route => Assert.Contains(route, paths));
     }
 }
 

@@ -96,6 +96,19 @@ public sealed class ProviderOperationTests(PipelineApp app) : IClassFixture<Pipe
     }
 
     [Fact]
+    public async Task EditCannotChangeTheKind()
+    {
+        var account = await app.CreateAccountAsync();
+        var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
+        using var admin = account.Admin();
+        var response = await admin.PutAsJsonAsync($"/v1/providers/{id}/settings", new { kind = "twilio", name = "changed" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("kind", await response.Content.ReadAsStringAsync());
+        Assert.Equal("provider", (await PipelineApp.ReadAsync(await admin.GetAsync($"/v1/providers/{id}")))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task MarkDefault_ClearsThePreviousDefault_AndRefusesArchived()
     {
         var account = await app.CreateAccountAsync();
