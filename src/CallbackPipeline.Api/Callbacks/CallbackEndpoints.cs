@@ -115,6 +115,7 @@ public static class CallbackEndpoints
         metrics.CallbacksAccepted.Add(1, new KeyValuePair<string, object?>("provider.kind", kind));
         metrics.EventsQueued.Add(events.Count, new KeyValuePair<string, object?>("provider.kind", kind));
         metrics.EventsIgnored.Add(parsed.Ignored, new KeyValuePair<string, object?>("provider.kind", kind));
+        metrics.UnknownStatuses.Add(parsed.UnknownStatuses, new KeyValuePair<string, object?>("provider.kind", kind));
         return format.Success(parsed);
     }
 

@@ -28,6 +28,11 @@ public static class ApiRegistration
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<ProviderDirectory>();
         services.AddSingleton<ICallbackFormat, GenericCallbackFormat>();
+        services.AddSingleton<ICallbackFormat, TwilioCallbackFormat>();
+        services.AddSingleton<ICallbackFormat, VonageCallbackFormat>();
+        services.AddSingleton<ICallbackFormat, PlivoCallbackFormat>();
+        services.AddSingleton<ICallbackFormat, InfobipCallbackFormat>();
+        services.AddSingleton<ICallbackFormat, TelnyxCallbackFormat>();
         services.AddHostedService<QueueDepthMonitor>();
         services.AddHealthChecks().AddCheck<QueueHealthCheck>("queue", tags: [HealthChecks.ReadyTag]);
         services.AddOpenApi();

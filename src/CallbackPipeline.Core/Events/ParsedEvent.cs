@@ -20,6 +20,9 @@ public sealed record UnprocessedItem(int Index, string Error);
 public sealed record ParsedCallback(IReadOnlyList<ParsedEvent> Events, IReadOnlyList<UnprocessedItem> Unprocessed, int Records, int Ignored)
 {
     public int Processed => Records - Unprocessed.Count;
+
+    /// <summary>Records whose status the format does not know: accepted, counted as nothing, reported by a metric.</summary>
+    public int UnknownStatuses { get; init; }
 }
 
 /// <summary>The request is not the format at all (api.md: 400, nothing queued).</summary>

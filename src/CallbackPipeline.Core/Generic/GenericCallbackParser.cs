@@ -65,7 +65,7 @@ public static class GenericCallbackParser
             {
                 throw new CallbackFormatException("The body carries no records.");
             }
-            return new ParsedCallback(events, unprocessed, index, ignored);
+            return new ParsedCallback(events, unprocessed, index, ignored) { UnknownStatuses = ignored };
         }
     }
 

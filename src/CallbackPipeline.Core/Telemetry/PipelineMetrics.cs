@@ -18,6 +18,7 @@ public sealed class PipelineMetrics
         CallbacksRejected = meter.CreateCounter<long>("callbackpipeline.callbacks.rejected", "{request}", "Callback requests refused, by reason");
         EventsQueued = meter.CreateCounter<long>("callbackpipeline.events.queued", "{event}", "Events durably queued");
         EventsIgnored = meter.CreateCounter<long>("callbackpipeline.events.ignored", "{event}", "Records accepted that count nothing (unknown statuses or event names)");
+        UnknownStatuses = meter.CreateCounter<long>("callbackpipeline.statuses.unknown", "{record}", "Records with a status the provider format does not know: accepted, counted as nothing");
         EventsApplied = meter.CreateCounter<long>("callbackpipeline.events.applied", "{event}", "Events that incremented a counter");
         EventsDeduplicated = meter.CreateCounter<long>("callbackpipeline.events.deduplicated", "{event}", "Events already counted");
         EventsTooLate = meter.CreateCounter<long>("callbackpipeline.events.too_late", "{event}", "Events older than the dedup window, counted as nothing");
@@ -32,6 +33,7 @@ public sealed class PipelineMetrics
     public Counter<long> CallbacksRejected { get; }
     public Counter<long> EventsQueued { get; }
     public Counter<long> EventsIgnored { get; }
+    public Counter<long> UnknownStatuses { get; }
     public Counter<long> EventsApplied { get; }
     public Counter<long> EventsDeduplicated { get; }
     public Counter<long> EventsTooLate { get; }

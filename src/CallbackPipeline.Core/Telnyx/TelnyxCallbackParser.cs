@@ -1,0 +1,61 @@
+using System.Text.Json;
+using CallbackPipeline.Core.Events;
+
+namespace CallbackPipeline.Core.Telnyx;
+
+/// <summary>
+/// Telnyx <c>message.sent</c>, <c>message.finalized</c> and <c>message.received</c> (providers.md §9). A finalized
+/// message's outcome is its first recipient's status; the message id is <c>payload.id</c>, the time <c>occurred_at</c>.
+/// </summary>
+public static class TelnyxCallbackParser
+{
+    public static readonly StatusMap FinalStatuses = StatusMap.Of(
+        ("queued", null), ("sending", null), ("delivery_unconfirmed", null),
+        ("sent", EventKind.Sent),
+        ("delivered", EventKind.Delivered),
+        ("sending_failed", EventKind.Failed), ("delivery_failed", EventKind.Failed), ("failed", EventKind.Failed), ("expired", EventKind.Failed));
+
+    public static ParsedCallback Parse(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new CallbackFormatException($"The body is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+                || String(data, "event_type") is not { } eventType
+                || !data.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object
+                || String(payload, "id") is not { Length: > 0 and <= Generic.GenericCallbackParser.MaxMessageIdLength } messageId)
+            {
+                throw new CallbackFormatException("A Telnyx webhook is {\"data\": {\"event_type\", \"payload\": {\"id\", ...}}}.");
+            }
+            var time = data.TryGetProperty("occurred_at", out var occurred) && occurred.ValueKind == JsonValueKind.String
+                && occurred.TryGetDateTimeOffset(out var at) ? at : (DateTimeOffset?)null;
+
+            var meaning = eventType switch
+            {
+                "message.sent" => StatusMeaning.Is(EventKind.Sent),
+                "message.finalized" => FinalStatuses[FirstRecipientStatus(payload)],
+                "message.received" => StatusMeaning.Is(EventKind.Replied),
+                _ => StatusMeaning.Unknown,
+            };
+            var builder = new ParsedCallbackBuilder();
+            builder.Add(meaning, messageId, meaning.Kind == EventKind.Replied ? messageId : null, time);
+            return builder.Build();
+        }
+    }
+
+    private static string? FirstRecipientStatus(JsonElement payload) =>
+        payload.TryGetProperty("to", out var to) && to.ValueKind == JsonValueKind.Array && to.GetArrayLength() > 0
+        && to[0].ValueKind == JsonValueKind.Object ? String(to[0], "status") : null;
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,32 @@
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Forms;
+
+namespace CallbackPipeline.Core.Twilio;
+
+/// <summary>Twilio status callbacks and inbound messages (providers.md §2.1, §2.4; design.md "Status decisions").</summary>
+public static class TwilioCallbackParser
+{
+    public static readonly StatusMap Statuses = StatusMap.Of(
+        ("accepted", null), ("scheduled", null), ("queued", null), ("sending", null), ("receiving", null), ("canceled", null),
+        ("sent", EventKind.Sent),
+        ("delivered", EventKind.Delivered), ("read", EventKind.Delivered), ("partially_delivered", EventKind.Delivered),
+        ("undelivered", EventKind.Failed), ("failed", EventKind.Failed),
+        ("received", EventKind.Replied));
+
+    public static ParsedCallback Parse(FormFields fields)
+    {
+        var sid = fields["MessageSid"] ?? fields["SmsSid"];
+        var status = fields["MessageStatus"] ?? fields["SmsStatus"];
+        if (string.IsNullOrEmpty(sid) || sid.Length > Generic.GenericCallbackParser.MaxMessageIdLength)
+        {
+            throw new CallbackFormatException("A Twilio callback carries MessageSid.");
+        }
+        if (string.IsNullOrEmpty(status)) throw new CallbackFormatException("A Twilio callback carries MessageStatus or SmsStatus.");
+
+        var meaning = Statuses[status];
+        var builder = new ParsedCallbackBuilder();
+        // An inbound message is a reply, identified by its own MessageSid.
+        builder.Add(meaning, sid, meaning.Kind == EventKind.Replied ? sid : null, time: null);
+        return builder.Build();
+    }
+}

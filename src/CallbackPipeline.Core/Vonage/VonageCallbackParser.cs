@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Forms;
+
+namespace CallbackPipeline.Core.Vonage;
+
+/// <summary>
+/// Vonage SMS API delivery receipts and inbound SMS (providers.md §3.1), as a GET query, a POST form or a POST JSON
+/// object: all three become the same fields, which is also what <c>sig</c> covers.
+/// </summary>
+public static class VonageCallbackParser
+{
+    public static readonly StatusMap Statuses = StatusMap.Of(
+        ("accepted", null), ("buffered", null), ("unknown", null), ("ACCEPTD", null),
+        ("delivered", EventKind.Delivered), ("DELIVRD", EventKind.Delivered),
+        ("expired", EventKind.Failed), ("failed", EventKind.Failed), ("rejected", EventKind.Failed),
+        ("undelivered", EventKind.Failed), ("deleted", EventKind.Failed),
+        ("UNDELIV", EventKind.Failed), ("REJECTD", EventKind.Failed));
+
+    /// <summary>A JSON object's top-level members as fields (strings as they are, other values as their JSON text).</summary>
+    public static FormFields FieldsFromJson(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new CallbackFormatException("A Vonage JSON callback is an object.");
+            return FormFields.From(document.RootElement.EnumerateObject().Select(p => new KeyValuePair<string, string>(
+                p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())).ToList());
+        }
+        catch (JsonException e)
+        {
+            throw new CallbackFormatException($"The body is not valid JSON: {e.Message}");
+        }
+    }
+
+    public static ParsedCallback Parse(FormFields fields)
+    {
+        var messageId = fields["messageId"];
+        if (string.IsNullOrEmpty(messageId) || messageId.Length > Generic.GenericCallbackParser.MaxMessageIdLength)
+        {
+            throw new CallbackFormatException("A Vonage callback carries messageId.");
+        }
+        var time = ParseTime(fields["message-timestamp"]);
+        var builder = new ParsedCallbackBuilder();
+        if (fields["status"] is { } status)
+        {
+            builder.Add(Statuses[status], messageId, null, time);
+        }
+        else if (fields["text"] is not null || fields["type"] is not null)
+        {
+            builder.Add(StatusMeaning.Is(EventKind.Replied), messageId, messageId, time);
+        }
+        else
+        {
+            throw new CallbackFormatException("A Vonage callback is a delivery receipt (status) or an inbound message (text).");
+        }
+        return builder.Build();
+    }
+
+    /// <summary><c>message-timestamp</c>: <c>YYYY-MM-DD HH:MM:SS</c> in UTC.</summary>
+    public static DateTimeOffset? ParseTime(string? text) =>
+        DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
+            ? new DateTimeOffset(time, TimeSpan.Zero)
+            : null;
+}
