@@ -4,7 +4,10 @@ using CallbackPipeline.Api.Callbacks;
 using CallbackPipeline.Api.Events;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Api.Stats;
+using CallbackPipeline.Api.TestSms;
 using CallbackPipeline.ServiceDefaults;
+using Microsoft.Extensions.Options;
+using Polly;
 
 namespace CallbackPipeline.Api.Hosting;
 
@@ -35,6 +38,12 @@ public static class ApiRegistration
         services.AddSingleton<ICallbackFormat, TelnyxCallbackFormat>();
         services.AddHostedService<QueueDepthMonitor>();
         services.AddHealthChecks().AddCheck<QueueHealthCheck>("queue", tags: [HealthChecks.ReadyTag]);
+        services.AddOptions<ProviderApiOptions>().BindConfiguration(ProviderApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TestSmsSender>();
+        services.AddHttpClient(TestSmsSender.ClientName)
+            .RemoveAllLoggers()
+            .AddResilienceHandler("test-sms", (pipeline, context) =>
+                pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<ProviderApiOptions>>().Value.Timeout));
         services.AddOpenApi();
         return builder;
     }
@@ -47,6 +56,7 @@ public static class ApiRegistration
         app.MapAccounts();
         app.MapProviders();
         app.MapStats();
+        app.MapTestSms();
         return app;
     }
 }

@@ -31,7 +31,7 @@ public class PipelineApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
         _ = Server;

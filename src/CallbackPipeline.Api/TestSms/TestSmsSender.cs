@@ -1,0 +1,31 @@
+using CallbackPipeline.Storage.Providers;
+using Microsoft.Extensions.Options;
+
+namespace CallbackPipeline.Api.TestSms;
+
+/// <summary>Sends one SMS through the provider's own API with its stored credentials, and reports the provider's answer.</summary>
+public sealed class TestSmsSender(IHttpClientFactory clients, IOptions<ProviderApiOptions> options)
+{
+    public const string ClientName = "provider-apis";
+
+    public async Task<TestSmsResult> SendAsync(ProviderRecord provider, string to, string body, CancellationToken cancellationToken)
+    {
+        var messageId = $"test-{Guid.NewGuid():N}";
+        using var request = TestSmsRequests.Build(provider, options.Value, to, body, messageId);
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            var (id, error) = TestSmsRequests.Read(provider.Kind, response.IsSuccessStatusCode, answer, messageId);
+            return id is not null ? TestSmsResult.Sent(id) : TestSmsResult.Failed(error!);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The exception text may carry the request URL, and a generic provider's URL may carry its API key.
+            return TestSmsResult.Failed(e is HttpRequestException http && http.HttpRequestError != HttpRequestError.Unknown
+                ? $"could not reach the provider: {http.HttpRequestError}"
+                : "could not reach the provider: no answer in time");
+        }
+    }
+}
