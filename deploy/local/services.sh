@@ -20,6 +20,7 @@ cbp_pg_bin() {
 cbp_ensure_packages() {
   command -v redis-server >/dev/null || cbp_apt_install redis-server
   [ -n "$(cbp_pg_bin)" ] || cbp_apt_install postgresql
+  [ "${1:-}" = "--with-chromium" ] && { [ -x /usr/bin/chromium ] || cbp_apt_install chromium; }
   # The packaged services are not ours: keep them from holding ports or memory.
   if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
     systemctl stop redis-server 2>/dev/null || true

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the solution against real Redis and PostgreSQL: installs them when missing, starts fresh
-# instances on their own loopback ports with data under .local/test, runs dotnet test, and stops them again.
+# Runs every test of the solution against real Redis and PostgreSQL (and the dashboard's browser tests in Debian's
+# Chromium): installs them when missing, starts fresh instances on their own loopback ports with data under
+# .local/test, runs dotnet test, and stops them again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -10,7 +11,7 @@ data="$root/.local/test"
 redis_port=${CBP_TEST_REDIS_PORT:-26379}
 pg_port=${CBP_TEST_PG_PORT:-25432}
 
-cbp_ensure_packages
+cbp_ensure_packages --with-chromium
 stop() {
   cbp_stop_redis "$redis_port"
   cbp_stop_postgres "$data/postgres"

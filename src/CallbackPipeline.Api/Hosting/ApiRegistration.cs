@@ -50,7 +50,9 @@ public static class ApiRegistration
 
     public static WebApplication MapApi(this WebApplication app)
     {
+        app.MapDashboard();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapMe();
         app.MapCallbacks();
         app.MapEvents();
         app.MapAccounts();

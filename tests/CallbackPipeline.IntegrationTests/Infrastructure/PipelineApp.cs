@@ -34,7 +34,7 @@ public class PipelineApp : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
-        _ = Server;
+        StartServer();
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -1,0 +1,27 @@
+// The dashboard's only door to the API. The key lives in sessionStorage (gone with the tab), never in a URL.
+const KEY = "callbackpipeline.key";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `Request failed (${status})`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export const session = {
+  get key() { return sessionStorage.getItem(KEY); },
+  set key(value) { value ? sessionStorage.setItem(KEY, value) : sessionStorage.removeItem(KEY); },
+};
+
+export async function api(method, path, { body, etag } = {}) {
+  const headers = { Authorization: `Bearer ${session.key}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (etag) headers["If-None-Match"] = etag;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 304) return { notModified: true, etag };
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, json);
+  return { json, etag: response.headers.get("ETag") };
+}

@@ -1,0 +1,163 @@
+import { api } from "./api.js";
+import { kinds, labels } from "./kinds.js";
+import { state, showError } from "./main.js";
+
+const $ = (id) => document.getElementById(id);
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (value !== false && value != null) node.setAttribute(name, value === true ? "" : value);
+  }
+  node.append(...children);
+  return node;
+}
+
+export async function showProviders() {
+  const status = $("providers-status");
+  status.textContent = "Loading providers…";
+  $("provider-rows").replaceChildren();
+  state.providers = (await api("GET", "/v1/providers")).json;
+  status.textContent = state.providers.length === 0 ? "No providers yet. Create one with POST /v1/providers." : "";
+  $("provider-rows").replaceChildren(...state.providers.map(row));
+}
+
+function row(provider) {
+  const badges = element("td", {},
+    element("span", { class: `badge ${provider.status}`, text: provider.status === "archived" ? "Archived" : "Active" }),
+    provider.isDefault ? element("span", { class: "badge default", text: "Default" }) : "");
+  const actions = element("td", { class: "actions" });
+  if (state.me.role === "admin") {
+    actions.append(element("button", {
+      type: "button", class: "icon", "aria-haspopup": "menu", "aria-expanded": "false",
+      "aria-label": `Actions for ${provider.name}`, text: "⋯",
+      onclick: (event) => openMenu(event.currentTarget, provider),
+    }));
+  }
+  return element("tr", { "data-provider": provider.id },
+    element("th", { scope: "row" }, element("a", { href: `#/providers/${encodeURIComponent(provider.id)}`, text: provider.name })),
+    element("td", { text: labels[provider.kind] ?? provider.kind }),
+    badges,
+    actions);
+}
+
+function openMenu(button, provider) {
+  const menu = $("menu");
+  const archived = provider.status === "archived";
+  const items = [
+    ["Edit settings", () => openEdit(provider), archived],
+    ["Mark as Default", () => act(() => api("POST", `/v1/providers/${provider.id}/default`)), archived || provider.isDefault],
+    ["Archive", () => confirmThen(`Archive ${provider.name}?`,
+      "Archiving cannot be undone. The provider takes no new messages, cannot be edited or made default, and its stats stay available.",
+      "Archive", () => api("POST", `/v1/providers/${provider.id}/archive`)), archived],
+    ["Delete", () => confirmThen(`Delete ${provider.name}?`,
+      "Deleting removes the provider and all its data: stats, counters and queued events. Its callback URL stops working. This cannot be undone.",
+      "Delete", () => api("DELETE", `/v1/providers/${provider.id}`)), false],
+  ];
+  menu.replaceChildren(...items.map(([label, action, disabled]) => element("button", {
+    type: "button", role: "menuitem", disabled, text: label,
+    onclick: () => { closeMenu(); action(); },
+  })));
+  const box = button.getBoundingClientRect();
+  menu.style.top = `${box.bottom + window.scrollY + 4}px`;
+  menu.style.left = `${Math.max(8, box.right + window.scrollX - 200)}px`;
+  menu.hidden = false;
+  button.setAttribute("aria-expanded", "true");
+  menu.opener = button;
+  menu.querySelector("button:not([disabled])")?.focus();
+}
+
+function closeMenu() {
+  const menu = $("menu");
+  if (menu.hidden) return;
+  menu.hidden = true;
+  menu.opener?.setAttribute("aria-expanded", "false");
+  menu.opener?.focus();
+}
+
+$("menu").addEventListener("keydown", (event) => {
+  const items = [...$("menu").querySelectorAll("button:not([disabled])")];
+  const index = items.indexOf(document.activeElement);
+  if (event.key === "Escape") closeMenu();
+  else if (event.key === "ArrowDown") items[(index + 1) % items.length]?.focus();
+  else if (event.key === "ArrowUp") items[(index - 1 + items.length) % items.length]?.focus();
+  else return;
+  event.preventDefault();
+});
+document.addEventListener("click", (event) => {
+  if (!$("menu").hidden && !$("menu").contains(event.target) && event.target !== $("menu").opener) closeMenu();
+});
+
+async function act(call) {
+  try {
+    await call();
+    await showProviders();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function confirmThen(title, text, verb, call) {
+  const dialog = $("confirm");
+  $("confirm-title").textContent = title;
+  $("confirm-text").textContent = text;
+  $("confirm-ok").textContent = verb;
+  dialog.returnValue = "";
+  dialog.onclose = () => { if (dialog.returnValue === "ok") act(call); };
+  dialog.showModal();
+}
+
+function openEdit(provider) {
+  const spec = kinds[provider.kind];
+  $("edit-title").textContent = `Provider credentials · ${provider.name}`;
+  $("edit-error").hidden = true;
+  $("edit-name").value = provider.name;
+  $("edit-callbacks").checked = provider.deliveryCallbacks;
+  $("test-result").textContent = "";
+  const field = (section, name, value, placeholder) => element("div", { class: "field" },
+    element("label", { for: `edit-${section}-${name}`, text: name }),
+    element("input", { id: `edit-${section}-${name}`, "data-section": section, "data-name": name, value: value ?? "", placeholder: placeholder ?? "", type: section === "secrets" ? "password" : "text", autocomplete: "off" }));
+  $("edit-settings").replaceChildren(element("legend", { text: "Settings" }),
+    ...spec.settings.map((name) => field("settings", name, provider.settings[name])));
+  $("edit-secrets").replaceChildren(element("legend", { text: "Secrets (write-only: leave blank to keep)" }),
+    ...spec.secrets.map((name) => field("secrets", name, "", provider.secretsSet.includes(name) ? "•••••• (set)" : "not set")));
+  $("test-send").onclick = () => sendTest(provider);
+  $("edit-form").onsubmit = (event) => { event.preventDefault(); save(provider); };
+  $("edit-cancel").onclick = () => $("edit").close();
+  $("edit").showModal();
+}
+
+async function save(provider) {
+  const settings = {};
+  const secrets = {};
+  for (const input of $("edit-form").querySelectorAll("input[data-section]")) {
+    const value = input.value.trim();
+    if (input.dataset.section === "settings") settings[input.dataset.name] = value === "" ? null : value;
+    else if (value !== "") secrets[input.dataset.name] = value;
+  }
+  try {
+    await api("PUT", `/v1/providers/${provider.id}/settings`, {
+      body: { name: $("edit-name").value.trim(), deliveryCallbacks: $("edit-callbacks").checked, settings, secrets },
+    });
+    $("edit").close();
+    await showProviders();
+  } catch (error) {
+    const errors = error.problem?.errors ? Object.entries(error.problem.errors).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ") : "";
+    $("edit-error").textContent = `${error.message} ${errors}`.trim();
+    $("edit-error").hidden = false;
+  }
+}
+
+async function sendTest(provider) {
+  const result = $("test-result");
+  result.textContent = "Sending…";
+  try {
+    const { json } = await api("POST", `/v1/providers/${provider.id}/test-sms`, { body: { to: $("test-to").value.trim(), body: $("test-body").value } });
+    result.textContent = json.ok ? `Sent. Provider message id: ${json.providerMessageId}` : `The provider refused it: ${json.error}`;
+  } catch (error) {
+    const errors = error.problem?.errors ? Object.values(error.problem.errors).flat().join("; ") : "";
+    result.textContent = `${error.message} ${errors}`.trim();
+  }
+}
