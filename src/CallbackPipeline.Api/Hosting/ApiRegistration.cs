@@ -59,6 +59,7 @@ public static class ApiRegistration
         app.MapProviders();
         app.MapStats();
         app.MapTestSms();
+        app.MapBaselineIfEnabled();
         return app;
     }
 }

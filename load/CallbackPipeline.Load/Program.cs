@@ -1,0 +1,22 @@
+using CallbackPipeline.Load;
+
+var verb = args.FirstOrDefault();
+var options = Arguments.Parse(args.Skip(1));
+return verb switch
+{
+    "run" => await RunCommand.RunAsync(options),
+    "drain" => await RedisCommands.DrainAsync(options),
+    "dedup-memory" => await RedisCommands.DedupMemoryAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage:
+          run <scenario.json> --target http://127.0.0.1:8080 --operator-key KEY [--reports load/reports] [--host-pid PID] [--verify-timeout 60]
+          drain --redis 127.0.0.1:16379 --prefix cbp --events 1000000 [--per-message 100]
+          dedup-memory --redis 127.0.0.1:16379 [--records 1000000]
+        """);
+    return 2;
+}

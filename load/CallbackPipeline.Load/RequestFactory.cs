@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using CallbackPipeline.Core.Forms;
+using CallbackPipeline.Core.Twilio;
+
+namespace CallbackPipeline.Load;
+
+/// <summary>One request of a scenario, and the events it carries if it is accepted.</summary>
+public sealed record PlannedRequest(HttpMethod Method, string Path, string? ContentType, byte[]? Body, (string Name, string Value)[] Headers, EventKey[] Events)
+{
+    public HttpRequestMessage ToMessage()
+    {
+        var message = new HttpRequestMessage(Method, Path);
+        if (Body is not null)
+        {
+            message.Content = new ByteArrayContent(Body);
+            message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType!);
+        }
+        foreach (var (name, value) in Headers) message.Headers.TryAddWithoutValidation(name, value);
+        return message;
+    }
+}
+
+/// <summary>An event the run expects to be counted once: provider, counter, message.</summary>
+public readonly record struct EventKey(string ProviderId, string Counter, string MessageId);
+
+/// <summary>
+/// Builds unique, validly tokened or signed requests for a scenario, round-robin over the providers of its kind,
+/// and repeats earlier requests whole at the scenario's duplicate ratio.
+/// </summary>
+public sealed class RequestFactory(Target target, ScenarioSpec scenario, string runId)
+{
+    private readonly List<PlannedRequest> issued = [];
+    private readonly Lock gate = new();
+    private long next;
+
+    public PlannedRequest Next()
+    {
+        lock (gate)
+        {
+            if (issued.Count > 0 && Random.Shared.NextDouble() < scenario.DuplicateRatio)
+            {
+                return issued[Random.Shared.Next(issued.Count)];
+            }
+        }
+        var n = Interlocked.Increment(ref next);
+        var request = Build(n);
+        if (scenario.DuplicateRatio > 0)
+        {
+            lock (gate)
+            {
+                if (issued.Count < 100_000) issued.Add(request);
+            }
+        }
+        return request;
+    }
+
+    private PlannedRequest Build(long n) => scenario.Kind switch
+    {
+        ScenarioKind.Callbacks => Callback(Provider(n, p => p.Kind is "generic" or "twilio"), n),
+        ScenarioKind.Events => SentEvents(n),
+        ScenarioKind.Stats => new PlannedRequest(HttpMethod.Get, StatsPath(), null, null, [("Authorization", $"Bearer {target.ReadKey}")], []),
+        ScenarioKind.Baseline => new PlannedRequest(HttpMethod.Post, "/baseline", "application/json", Generic(Provider(n, p => p.Kind == "generic"), n).Body, [], []),
+        _ => throw new ArgumentOutOfRangeException(nameof(n)),
+    };
+
+    private LoadProvider Provider(long n, Func<LoadProvider, bool> fits)
+    {
+        var candidates = target.Providers.Where(fits).ToList();
+        return candidates.Count > 0 ? candidates[(int)(n % candidates.Count)] : throw new InvalidOperationException($"Scenario {scenario.Name} needs a provider it can post for.");
+    }
+
+    private PlannedRequest Callback(LoadProvider provider, long n) => provider.Kind == "twilio" ? Twilio(provider, n) : Generic(provider, n);
+
+    private PlannedRequest Generic(LoadProvider provider, long n)
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var events = new EventKey[scenario.EventsPerRequest];
+        var body = new StringBuilder("""[{"event":"delivered","data":[""");
+        for (var i = 0; i < events.Length; i++)
+        {
+            var meta = $"{runId}-g{n}-{i}";
+            events[i] = new EventKey(provider.Id, "delivered", meta);
+            if (i > 0) body.Append(',');
+            body.Append(CultureInfo.InvariantCulture, $$"""{"ts":{{ts}},"meta":"{{meta}}","description":"Delivered to handset"}""");
+        }
+        body.Append("]}]");
+        return new PlannedRequest(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/json", Encoding.UTF8.GetBytes(body.ToString()), [], events);
+    }
+
+    private PlannedRequest Twilio(LoadProvider provider, long n)
+    {
+        var sid = $"SM{runId}{n:x}";
+        var body = $"AccountSid=AC{new string('0', 32)}&From=%2B15005550006&MessageSid={sid}&MessageStatus=delivered&SmsSid={sid}&SmsStatus=delivered&To=%2B14155550123";
+        var signature = Convert.ToBase64String(TwilioSignature.Compute(provider.AuthToken, provider.CallbackUrl, FormFields.Parse(body)));
+        return new PlannedRequest(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/x-www-form-urlencoded",
+            Encoding.UTF8.GetBytes(body), [("X-Twilio-Signature", signature)], [new EventKey(provider.Id, "delivered", sid)]);
+    }
+
+    private PlannedRequest SentEvents(long n)
+    {
+        var events = new EventKey[scenario.EventsPerRequest];
+        var body = new StringBuilder("""{"events":[""");
+        for (var i = 0; i < events.Length; i++)
+        {
+            var provider = target.Providers[(int)((n + i) % target.Providers.Count)];
+            var messageId = $"{runId}-s{n}-{i}";
+            events[i] = new EventKey(provider.Id, "sent", messageId);
+            if (i > 0) body.Append(',');
+            body.Append(CultureInfo.InvariantCulture, $$"""{"providerId":"{{provider.Id}}","messageId":"{{messageId}}","type":"sent"}""");
+        }
+        body.Append("]}");
+        return new PlannedRequest(HttpMethod.Post, "/v1/events", "application/json", Encoding.UTF8.GetBytes(body.ToString()),
+            [("Authorization", $"Bearer {target.AdminKey}")], events);
+    }
+
+    private string StatsPath()
+    {
+        var to = DateOnly.FromDateTime(DateTime.UtcNow);
+        var from = to.AddDays(1 - scenario.StatsDays);
+        return string.Create(CultureInfo.InvariantCulture, $"/v1/stats?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+    }
+}

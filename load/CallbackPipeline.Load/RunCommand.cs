@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace CallbackPipeline.Load;
+
+/// <summary><c>run</c>: set up an account, run every scenario of a file, verify the counts, write the report.</summary>
+public static class RunCommand
+{
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        var file = ScenarioFile.Load(args.Positional.Single());
+        var runId = $"{DateTimeOffset.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):D3}";
+        var operatorKey = args.Get("operator-key", Environment.GetEnvironmentVariable("Auth__OperatorKey") ?? "");
+        using var http = Target.Client(new Uri(args.Get("target", "http://127.0.0.1:8080")));
+        var target = new Target(http);
+        await target.SetUpAsync(operatorKey, file.Setup, runId);
+
+        using var rss = args.GetInt("host-pid", 0) is var pid and > 0 ? new RssSampler(pid) : null;
+        var ledger = new Ledger();
+        var runner = new Runner(target, ledger);
+        var started = DateTimeOffset.UtcNow;
+        // As in NBomber, the scenarios of a run go at the same time.
+        var results = (await Task.WhenAll(file.Scenarios.Select(async scenario =>
+        {
+            Console.WriteLine($"scenario {scenario.Name}: {string.Join(", ", scenario.LoadSimulations.Select(s => $"{s.Type} rate={s.Rate} copies={s.Copies} during={s.During}"))}");
+            var recorder = await runner.RunAsync(scenario, new RequestFactory(target, scenario, runId), CancellationToken.None);
+            return ScenarioResult.From(recorder, scenario.Thresholds);
+        }))).ToList();
+
+        Verification? verification = null;
+        if (file.Verify)
+        {
+            Console.WriteLine("verifying the counts…");
+            verification = await new Verifier(target, ledger).VerifyAsync(TimeSpan.FromSeconds(args.GetInt("verify-timeout", 60)));
+        }
+        var report = new RunReport(file.Name, runId, started, results, verification, rss?.MaxBytes);
+        var directory = Path.Combine(args.Get("reports", Path.Combine("load", "reports")), $"{runId}-{file.Name}");
+        Console.WriteLine(report.Write(directory));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"report: {directory}"));
+        return report.Passed ? 0 : 1;
+    }
+}
+
+/// <summary>Samples a process's resident memory twice a second, keeping the peak.</summary>
+public sealed class RssSampler : IDisposable
+{
+    private readonly Timer timer;
+    private long max;
+
+    public RssSampler(int pid) => timer = new Timer(_ =>
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        if (line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture, out var kb))
+        {
+            InterlockedMax(kb * 1024);
+        }
+    }, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
+
+    public long MaxBytes => Interlocked.Read(ref max);
+
+    public void Dispose() => timer.Dispose();
+
+    private void InterlockedMax(long value)
+    {
+        long seen;
+        while (value > (seen = Interlocked.Read(ref max)) && Interlocked.CompareExchange(ref max, value, seen) != seen)
+        {
+        }
+    }
+}

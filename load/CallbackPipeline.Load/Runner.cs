@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace CallbackPipeline.Load;
+
+/// <summary>
+/// Runs a scenario's load simulations in order. Open-model simulations (Inject, RampingInject) start requests on a
+/// schedule whatever the latency, and time each from its scheduled start; KeepConstant runs closed-loop copies.
+/// </summary>
+public sealed class Runner(Target target, Ledger ledger)
+{
+    private const int MaxInFlight = 20_000;
+
+    public async Task<Recorder> RunAsync(ScenarioSpec scenario, RequestFactory factory, CancellationToken cancellationToken)
+    {
+        var recorder = new Recorder(scenario.Name);
+        var started = Stopwatch.GetTimestamp();
+        var previousRate = 0;
+        foreach (var simulation in scenario.LoadSimulations)
+        {
+            if (simulation.Type == SimulationType.KeepConstant)
+            {
+                await KeepConstantAsync(simulation, factory, recorder, cancellationToken);
+            }
+            else
+            {
+                await InjectAsync(simulation, simulation.Type == SimulationType.RampingInject ? previousRate : simulation.Rate, factory, recorder, cancellationToken);
+                previousRate = simulation.Rate;
+            }
+        }
+        recorder.Duration = Stopwatch.GetElapsedTime(started);
+        return recorder;
+    }
+
+    private async Task InjectAsync(LoadSimulation simulation, int fromRate, RequestFactory factory, Recorder recorder, CancellationToken cancellationToken)
+    {
+        var inFlight = new ConcurrentDictionary<long, Task>();
+        var seconds = simulation.During.TotalSeconds;
+        var perSecondFrom = fromRate / simulation.Every.TotalSeconds;
+        var perSecondTo = simulation.Rate / simulation.Every.TotalSeconds;
+        var start = Stopwatch.GetTimestamp();
+        long launched = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var t = Math.Min(Stopwatch.GetElapsedTime(start).TotalSeconds, seconds);
+            // Requests due by now: the integral of a linearly changing rate.
+            var due = (long)((perSecondFrom * t) + ((perSecondTo - perSecondFrom) * t * t / (2 * seconds)));
+            for (; launched < due; launched++)
+            {
+                if (inFlight.Count >= MaxInFlight) break;
+                var id = launched;
+                var scheduled = Stopwatch.GetTimestamp();
+                inFlight[id] = Task.Run(async () =>
+                {
+                    await SendAsync(factory.Next(), scheduled, recorder);
+                    inFlight.TryRemove(id, out _);
+                }, CancellationToken.None);
+            }
+            if (t >= seconds) break;
+            await Task.Delay(1, cancellationToken);
+        }
+        await Task.WhenAll(inFlight.Values);
+    }
+
+    private async Task KeepConstantAsync(LoadSimulation simulation, RequestFactory factory, Recorder recorder, CancellationToken cancellationToken)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(simulation.During.TotalSeconds * Stopwatch.Frequency);
+        var copies = Enumerable.Range(0, simulation.Copies).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
+            {
+                await SendAsync(factory.Next(), Stopwatch.GetTimestamp(), recorder);
+            }
+        }, CancellationToken.None));
+        await Task.WhenAll(copies);
+    }
+
+    private async Task SendAsync(PlannedRequest planned, long scheduled, Recorder recorder)
+    {
+        try
+        {
+            using var message = planned.ToMessage();
+            using var response = await target.Http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
+            var ok = response.IsSuccessStatusCode;
+            recorder.Record(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(scheduled), ok, ok ? planned.Events.Length : 0);
+            if (ok) ledger.Accept(planned.Events);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // No answer: the server may or may not have queued it. The ledger keeps it apart, so verification
+            // neither calls it lost nor, if it was counted, doubled.
+            recorder.Record(e is TaskCanceledException ? "timeout" : "error", Stopwatch.GetElapsedTime(scheduled), false, 0);
+            ledger.Uncertain(planned.Events);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace CallbackPipeline.Load;
+
+/// <summary>The pipeline under test, and the account, keys and providers a run creates on it.</summary>
+public sealed class Target(HttpClient http)
+{
+    public HttpClient Http { get; } = http;
+
+    public string AdminKey { get; private set; } = "";
+
+    public string ReadKey { get; private set; } = "";
+
+    public List<LoadProvider> Providers { get; } = [];
+
+    public static HttpClient Client(Uri baseAddress) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 512,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        EnableMultipleHttp2Connections = false,
+    })
+    { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task SetUpAsync(string operatorKey, SetupSpec setup, string runId)
+    {
+        var account = await SendAsync(HttpMethod.Post, "/v1/accounts", operatorKey, new { name = $"load-{runId}", timeZone = setup.TimeZone });
+        var accountId = account["id"]!.GetValue<string>();
+        AdminKey = (await SendAsync(HttpMethod.Post, $"/v1/accounts/{accountId}/keys", operatorKey, new { name = "load-admin", role = "admin" }))["key"]!.GetValue<string>();
+        ReadKey = (await SendAsync(HttpMethod.Post, $"/v1/accounts/{accountId}/keys", operatorKey, new { name = "load-read", role = "read" }))["key"]!.GetValue<string>();
+        foreach (var (kind, count) in setup.Providers.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var authToken = $"load-twilio-token-{runId}-{i}";
+                object body = kind switch
+                {
+                    "generic" => new { name = $"generic-{i}", kind, settings = new { }, secrets = new { } },
+                    "twilio" => new { name = $"twilio-{i}", kind, settings = new { accountSid = "AC" + new string('0', 32), from = "+15005550006" }, secrets = new { authToken } },
+                    _ => throw new InvalidOperationException($"The harness does not generate {kind} callbacks yet."),
+                };
+                var created = await SendAsync(HttpMethod.Post, "/v1/providers", AdminKey, body);
+                Providers.Add(new LoadProvider(created["id"]!.GetValue<string>(), kind, created["callbackUrl"]!.GetValue<string>(), authToken));
+            }
+        }
+    }
+
+    public async Task<JsonObject> SendAsync(HttpMethod method, string path, string key, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+}
+
+/// <param name="Id">The provider id.</param>
+/// <param name="Kind"><c>generic</c> or <c>twilio</c>.</param>
+/// <param name="CallbackUrl">As the API gave it (with the token for token-authenticated kinds): what signatures cover.</param>
+/// <param name="AuthToken">Twilio's signing token.</param>
+public sealed record LoadProvider(string Id, string Kind, string CallbackUrl, string AuthToken);
