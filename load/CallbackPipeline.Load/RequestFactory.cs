@@ -62,6 +62,7 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
         ScenarioKind.Events => SentEvents(n),
         ScenarioKind.Stats => new PlannedRequest(HttpMethod.Get, StatsPath(), null, null, [("Authorization", $"Bearer {target.ReadKey}")], []),
         ScenarioKind.Baseline => new PlannedRequest(HttpMethod.Post, "/baseline", "application/json", Generic(Provider(n, p => p.Kind == "generic"), n).Body, [], []),
+        ScenarioKind.Freshness => Generic(target.Probe!, n),
         _ => throw new ArgumentOutOfRangeException(nameof(n)),
     };
 

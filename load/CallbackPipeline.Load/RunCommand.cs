@@ -12,7 +12,7 @@ public static class RunCommand
         var operatorKey = args.Get("operator-key", Environment.GetEnvironmentVariable("Auth__OperatorKey") ?? "");
         using var http = Target.Client(new Uri(args.Get("target", "http://127.0.0.1:8080")));
         var target = new Target(http);
-        await target.SetUpAsync(operatorKey, file.Setup, runId);
+        await target.SetUpAsync(operatorKey, file.Setup, runId, file.Scenarios.Any(s => s.Kind == ScenarioKind.Freshness));
 
         using var rss = args.GetInt("host-pid", 0) is var pid and > 0 ? new RssSampler(pid) : null;
         var ledger = new Ledger();

@@ -14,6 +14,11 @@ public sealed class Runner(Target target, Ledger ledger)
     public async Task<Recorder> RunAsync(ScenarioSpec scenario, RequestFactory factory, CancellationToken cancellationToken)
     {
         var recorder = new Recorder(scenario.Name);
+        if (scenario.Kind == ScenarioKind.Freshness)
+        {
+            await new FreshnessProbe(target, ledger).RunAsync(scenario, factory, recorder, cancellationToken);
+            return recorder;
+        }
         var started = Stopwatch.GetTimestamp();
         var previousRate = 0;
         foreach (var simulation in scenario.LoadSimulations)

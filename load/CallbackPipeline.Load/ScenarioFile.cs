@@ -37,6 +37,9 @@ public enum ScenarioKind
 
     /// <summary>The empty endpoint that only reads the body: the receiver's physical limit.</summary>
     Baseline,
+
+    /// <summary>One delivered event at a time to a probe provider, timed from its 2xx until the stats show it.</summary>
+    Freshness,
 }
 
 /// <param name="Name">Shown in reports.</param>

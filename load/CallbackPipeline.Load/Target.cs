@@ -15,6 +15,11 @@ public sealed class Target(HttpClient http)
 
     public List<LoadProvider> Providers { get; } = [];
 
+    /// <summary>A generic provider only the freshness scenario posts to, so its counts move only with the probe.</summary>
+    public LoadProvider? Probe { get; private set; }
+
+    public IEnumerable<LoadProvider> AllProviders => Probe is null ? Providers : [.. Providers, Probe];
+
     public static HttpClient Client(Uri baseAddress) => new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = 512,
@@ -23,7 +28,7 @@ public sealed class Target(HttpClient http)
     })
     { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task SetUpAsync(string operatorKey, SetupSpec setup, string runId)
+    public async Task SetUpAsync(string operatorKey, SetupSpec setup, string runId, bool withProbe)
     {
         var account = await SendAsync(HttpMethod.Post, "/v1/accounts", operatorKey, new { name = $"load-{runId}", timeZone = setup.TimeZone });
         var accountId = account["id"]!.GetValue<string>();
@@ -43,6 +48,11 @@ public sealed class Target(HttpClient http)
                 var created = await SendAsync(HttpMethod.Post, "/v1/providers", AdminKey, body);
                 Providers.Add(new LoadProvider(created["id"]!.GetValue<string>(), kind, created["callbackUrl"]!.GetValue<string>(), authToken));
             }
+        }
+        if (withProbe)
+        {
+            var probe = await SendAsync(HttpMethod.Post, "/v1/providers", AdminKey, new { name = "freshness-probe", kind = "generic", settings = new { }, secrets = new { } });
+            Probe = new LoadProvider(probe["id"]!.GetValue<string>(), "generic", probe["callbackUrl"]!.GetValue<string>(), "");
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class Verifier(Target target, Ledger ledger)
         var stats = await target.SendAsync(HttpMethod.Get, path, target.ReadKey);
         var counted = stats["providers"]!.AsArray().ToDictionary(p => p!["providerId"]!.GetValue<string>(), p => p!["totals"]!);
         var rows = new List<VerificationRow>();
-        foreach (var provider in target.Providers)
+        foreach (var provider in target.AllProviders)
         {
             foreach (var counter in new[] { "sent", "delivered" })
             {

@@ -34,14 +34,21 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
 
     private async Task<CountResult> Run(IDatabase db, string providerId, CallbackEvent[] events, long now, long window)
     {
-        var provider = keys.Provider(providerId);
-        var redisKeys = new RedisKey[2 + (2 * events.Length)];
-        var args = new RedisValue[2 + (4 * events.Length)];
+        var (redisKeys, args) = ScriptArguments(keys.Provider(providerId), events, now, window);
+        var result = (long[])(await db.ScriptEvaluateAsync(LuaScripts.Count, redisKeys, args))!;
+        return new CountResult(result[0], result[1], result[2], result[3]);
+    }
+
+    /// <summary>The keys and arguments of one count.lua call (see the script for their layout).</summary>
+    public static (RedisKey[] Keys, RedisValue[] Args) ScriptArguments(ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window)
+    {
+        var redisKeys = new RedisKey[2 + (2 * events.Count)];
+        var args = new RedisValue[2 + (4 * events.Count)];
         redisKeys[0] = provider.Gone;
         redisKeys[1] = provider.Dirty;
         args[0] = now;
         args[1] = window;
-        for (var i = 0; i < events.Length; i++)
+        for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             redisKeys[2 + (2 * i)] = provider.Message(e.MessageId);
@@ -51,8 +58,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
             args[4 + (4 * i)] = e.EventTime;
             args[5 + (4 * i)] = ProviderKeys.DayText(e.Day);
         }
-        var result = (long[])(await db.ScriptEvaluateAsync(LuaScripts.Count, redisKeys, args))!;
-        return new CountResult(result[0], result[1], result[2], result[3]);
+        return (redisKeys, args);
     }
 
     private static string KindName(EventKind kind) => kind switch
