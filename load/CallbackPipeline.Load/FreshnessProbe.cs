@@ -36,7 +36,7 @@ public sealed class FreshnessProbe(Target target, Ledger ledger)
             {
                 var stats = await target.SendAsync(HttpMethod.Get, statsPath, target.ReadKey);
                 visible = stats["totals"]!["delivered"]!.GetValue<long>();
-                if (visible < expected) await Task.Delay(5, cancellationToken);
+                if (visible < expected) await Task.Delay(10, cancellationToken);
             }
             recorder.Record(visible >= expected ? "visible" : "not-visible", Stopwatch.GetElapsedTime(accepted), visible >= expected, planned.Events.Length);
             await Task.Delay(50, cancellationToken);

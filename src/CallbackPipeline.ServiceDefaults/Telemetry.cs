@@ -18,9 +18,18 @@ public static class Telemetry
 {
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("callbackpipeline"))
-            .WithTracing(tracing => tracing
+            .WithMetrics(metrics => metrics
+                .AddMeter(PipelineMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentationIfAvailable()
+                .AddPrometheusExporter());
+        if (!otlp) return builder;
+
+        // Spans are only made when they go somewhere: a listener makes every request allocate and time an activity.
+        otel.WithTracing(tracing => tracing
                 .AddSource(PipelineMetrics.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o =>
                 {
@@ -29,16 +38,8 @@ public static class Telemetry
                     o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
                 })
                 .AddRedisInstrumentation()
-                .AddNpgsql())
-            .WithMetrics(metrics => metrics
-                .AddMeter(PipelineMetrics.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentationIfAvailable()
-                .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            otel.UseOtlpExporter();
-        }
+                .AddNpgsql());
+        otel.UseOtlpExporter();
         return builder;
     }
 

@@ -36,7 +36,7 @@ public static class StatsEndpoints
     {
         var started = Stopwatch.GetTimestamp();
         var caller = Caller.From(context);
-        if (await providers.GetAsync(caller.AccountId, id, ct) is not { } provider) return ProviderEndpoints.NoProvider();
+        if (await providers.GetAsync(caller.AccountId, id, ct, withSecrets: false) is not { } provider) return ProviderEndpoints.NoProvider();
         var account = (await accounts.GetAsync(caller.AccountId, ct))!;
         if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(account.TimeZone)), out var range, out var error))
         {
@@ -72,7 +72,7 @@ public static class StatsEndpoints
             return Problems.BadRequest(error!);
         }
 
-        var list = await providers.ListAsync(caller.AccountId, ct);
+        var list = await providers.ListAsync(caller.AccountId, ct, withSecrets: false);
         var counts = await reader.ReadAsync(list.Select(p => p.Id).ToList(), range.From, range.To, ct);
         var summaries = list.Select(p =>
         {

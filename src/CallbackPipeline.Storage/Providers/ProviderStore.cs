@@ -12,19 +12,20 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
         "p.id, p.account_id, p.name, p.kind, p.status, p.is_default, p.delivery_callbacks, p.settings::text, p.secrets, " +
         "p.previous_token, p.previous_token_expires_at, p.created_at, p.archived_at";
 
-    public async Task<IReadOnlyList<ProviderRecord>> ListAsync(string accountId, CancellationToken cancellationToken)
+    /// <summary>The account's providers. <paramref name="withSecrets"/> false skips decrypting them, for reads that show none (stats).</summary>
+    public async Task<IReadOnlyList<ProviderRecord>> ListAsync(string accountId, CancellationToken cancellationToken, bool withSecrets = true)
     {
         await using var command = dataSource.CreateCommand($"select {Columns} from providers p where p.account_id = $1 order by p.created_at, p.id");
         command.Parameters.AddWithValue(accountId);
-        return await ReadAsync(command, cancellationToken);
+        return await ReadAsync(command, cancellationToken, withSecrets);
     }
 
-    public async Task<ProviderRecord?> GetAsync(string accountId, string id, CancellationToken cancellationToken)
+    public async Task<ProviderRecord?> GetAsync(string accountId, string id, CancellationToken cancellationToken, bool withSecrets = true)
     {
         await using var command = dataSource.CreateCommand($"select {Columns} from providers p where p.account_id = $1 and p.id = $2");
         command.Parameters.AddWithValue(accountId);
         command.Parameters.AddWithValue(id);
-        return (await ReadAsync(command, cancellationToken)).SingleOrDefault();
+        return (await ReadAsync(command, cancellationToken, withSecrets)).SingleOrDefault();
     }
 
     /// <summary>The provider and its account's time zone, for the receiver; null when there is no such provider.</summary>
@@ -184,15 +185,15 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    private async Task<List<ProviderRecord>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private async Task<List<ProviderRecord>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken, bool withSecrets = true)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var providers = new List<ProviderRecord>();
-        while (await reader.ReadAsync(cancellationToken)) providers.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken)) providers.Add(Read(reader, withSecrets));
         return providers;
     }
 
-    private ProviderRecord Read(NpgsqlDataReader reader)
+    private ProviderRecord Read(NpgsqlDataReader reader, bool withSecrets = true)
     {
         ProviderKindSpec.TryParse(reader.GetString(3), out var kind);
         return new ProviderRecord(
@@ -204,8 +205,8 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
             IsDefault: reader.GetBoolean(5),
             DeliveryCallbacks: reader.GetBoolean(6),
             Settings: JsonNode.Parse(reader.GetString(7))!.AsObject(),
-            Secrets: protector.Unprotect(reader.GetFieldValue<byte[]>(8)),
-            PreviousToken: reader.IsDBNull(9) ? null : protector.UnprotectText(reader.GetFieldValue<byte[]>(9)),
+            Secrets: withSecrets ? protector.Unprotect(reader.GetFieldValue<byte[]>(8)) : [],
+            PreviousToken: !withSecrets || reader.IsDBNull(9) ? null : protector.UnprotectText(reader.GetFieldValue<byte[]>(9)),
             PreviousTokenExpiresAt: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
             CreatedAt: reader.GetFieldValue<DateTimeOffset>(11),
             ArchivedAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12));

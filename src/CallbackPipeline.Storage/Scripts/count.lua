@@ -9,6 +9,7 @@ end
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local applied, duplicate, late = 0, 0, 0
+local days = {}
 
 for i = 1, events do
   local record = KEYS[1 + 2 * i]
@@ -35,7 +36,7 @@ for i = 1, events do
     end
     if counted then
       applied = applied + 1
-      redis.call('SADD', KEYS[2], day)
+      days[day] = true
       -- The record must outlive every retry of this event: until its event time plus the window.
       local keep = (time + window + 3600) * 1000
       if redis.call('PEXPIRETIME', record) < keep then redis.call('PEXPIREAT', record, keep) end
@@ -43,5 +44,8 @@ for i = 1, events do
       duplicate = duplicate + 1
     end
   end
+end
+for day in pairs(days) do
+  redis.call('SADD', KEYS[2], day)
 end
 return {applied, duplicate, late, 0}

@@ -46,15 +46,11 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
     private async Task<Dictionary<string, Snapshot>> ReadRedisAsync(IReadOnlyList<string> providerIds, DateOnly from, DateOnly to)
     {
         var db = redis.GetDatabase();
-        var dayCount = to.DayNumber - from.DayNumber + 1;
+        RedisValue first = ProviderKeys.DayText(from), last = ProviderKeys.DayText(to);
         var calls = providerIds.Select(id =>
         {
             var provider = keys.Provider(id);
-            var redisKeys = new RedisKey[2 + dayCount];
-            redisKeys[0] = provider.BatchCount;
-            redisKeys[1] = provider.Batch;
-            for (var i = 0; i < dayCount; i++) redisKeys[2 + i] = provider.Day(from.AddDays(i));
-            return db.ScriptEvaluateAsync(LuaScripts.ReadDeltas, redisKeys);
+            return db.ScriptEvaluateAsync(LuaScripts.ReadDeltas, [provider.BatchCount, provider.Batch, provider.Dirty], [provider.CounterPrefix, first, last]);
         }).ToList();
         var results = await Task.WhenAll(calls);
 
@@ -63,13 +59,12 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
         {
             var parts = (RedisResult[])results[p]!;
             var counters = new Dictionary<DateOnly, DailyCounts>();
-            for (var i = 0; i < dayCount; i++)
+            for (var i = 2; i + 1 < parts.Length; i += 2)
             {
-                var hash = (RedisResult[])parts[2 + i]!;
-                if (hash.Length == 0) continue;
+                var hash = (RedisResult[])parts[i + 1]!;
                 var counts = default(DailyCounts);
                 for (var f = 0; f + 1 < hash.Length; f += 2) counts = counts.With((string)hash[f]!, (long)hash[f + 1]);
-                counters[from.AddDays(i)] = counts;
+                counters[ProviderKeys.ParseDay((string)parts[i]!)] = counts;
             }
             snapshots[providerIds[p]] = new Snapshot((long)parts[0], FlushStore.ParseHash(providerIds[p], (RedisResult[])parts[1]!), counters);
         }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Takes every figure of docs/performance.md in one run on this machine: its own Redis (AOF, appendfsync always, as
+# shipped) and PostgreSQL under .local/perf, the host in the role each figure needs, the harness as generator.
+# Usage: load/measure.sh [seconds-per-scenario]   (reports land in load/reports/)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. deploy/local/services.sh
+
+data="$root/.local/perf"
+redis_port=36379
+pg_port=35432
+port=38080
+key="perf-operator-key-0123456789abcdef"
+app="$data/app"
+harness="load/CallbackPipeline.Load/bin/Release/net10.0/CallbackPipeline.Load.dll"
+host_pid=""
+worker_pid=""
+
+stop() { local pid=$1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; return 0; }
+cleanup() { stop "$host_pid"; stop "$worker_pid"; cbp_stop_redis "$redis_port"; cbp_stop_postgres "$data/postgres"; }
+trap cleanup EXIT
+
+launch() { # port, role, extra env...
+  local on=$1 role=$2; shift 2
+  env "$@" Auth__OperatorKey="$key" ConnectionStrings__redis="127.0.0.1:$redis_port" \
+    ConnectionStrings__postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=perf" \
+    ASPNETCORE_URLS="http://127.0.0.1:$on" Logging__LogLevel__Default=Warning Queue__MaxDepth=50000000 \
+    dotnet "$app/CallbackPipeline.Api.dll" --contentRoot "$app" --role "$role" > "$data/host-$role-$on.log" 2>&1 &
+  launched=$!
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$on/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
+  echo "host did not start"; exit 1
+}
+start_host() { launch "$port" "$@"; host_pid=$launched; }
+stop_host() { stop "$host_pid"; host_pid=""; }
+
+summary() { sed -n '/^|/p;/RSS/p;/^## Verif/p;/^# /p' "$1"; }
+run() { dotnet "$harness" run "load/scenarios/$1.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" --verify-timeout 600 > "$data/$1.out" || true; summary "$data/$1.out"; }
+
+# Ingest with the worker stopped; once the load is over, a worker starts so the run's verification can finish.
+run_ingest() {
+  dotnet "$harness" run "load/scenarios/$1.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" --verify-timeout 600 > "$data/$1.out" &
+  local harness_pid=$!
+  until grep -q "verifying" "$data/$1.out" 2>/dev/null; do sleep 0.5; done
+  launch $((port + 1)) worker; worker_pid=$launched
+  wait "$harness_pid" || true
+  stop "$worker_pid"; worker_pid=""
+  summary "$data/$1.out"
+}
+
+cbp_ensure_packages
+cleanup
+rm -rf "$data"; mkdir -p "$data"
+cbp_start_redis "$data/redis" "$redis_port"
+cbp_start_postgres "$data/postgres" "$pg_port"
+cbp_create_database "$pg_port" perf
+dotnet publish src/CallbackPipeline.Api -c Release -o "$app" -v quiet -nologo >/dev/null
+dotnet build load/CallbackPipeline.Load -c Release -v quiet -nologo >/dev/null
+
+echo "== receiver only (worker stopped): baseline and ingest"
+start_host receiver Load__BaselineEndpoint=true
+run baseline
+run_ingest ingest-generic
+run_ingest ingest-twilio
+run_ingest ingest-batch
+
+echo "== drain: 1,000,000 events pre-filled (100 a message), one worker, the receiver idle"
+dotnet "$harness" drain --redis "127.0.0.1:$redis_port" --prefix cbp --events 1000000 --per-message 100 > "$data/drain.out" &
+drain_pid=$!
+until grep -q waiting "$data/drain.out" 2>/dev/null; do sleep 0.5; done
+launch $((port + 1)) worker; worker_pid=$launched
+wait "$drain_pid"; cat "$data/drain.out"
+stop "$worker_pid"; worker_pid=""
+stop_host
+
+echo "== role all: freshness and stats queries under ingest"
+start_host all
+run freshness
+run stats-under-ingest
+stop_host
+
+echo "== Redis memory per dedup record"
+dotnet "$harness" dedup-memory --redis "127.0.0.1:$redis_port" --records 1000000
