@@ -57,8 +57,10 @@ public static class StorageRegistration
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<ProviderStore>();
         services.AddSingleton<QueueDepth>();
+        services.AddHostedService<QueueMonitor>();
         services.AddSingleton<QueueSignal>();
         services.AddSingleton<IEventQueue, RedisStreamQueue>();
+        services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<CounterStore>();
         services.AddSingleton<FlushStore>();
         services.AddSingleton<ProviderDataCleaner>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CallbackPipeline.Core.Telemetry;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
@@ -36,7 +37,11 @@ public sealed class BatchProcessor(
             logger.DeadLettered(delivery.Id, reason);
         }
 
-        using var activity = PipelineMetrics.ActivitySource.StartActivity("apply events");
+        // The apply span continues the trace of the first message's request and links the others', so one trace
+        // runs from a callback through its enqueue to the counting of its events.
+        var contexts = good.Select(d => ActivityContext.TryParse(d.TraceParent, null, out var c) ? c : default).Where(c => c != default).ToList();
+        using var activity = PipelineMetrics.ActivitySource.StartActivity(
+            "apply events", ActivityKind.Consumer, contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new ActivityLink(c)));
         activity?.SetTag("messaging.batch.message_count", good.Count);
         var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), cancellationToken);
         await queue.CompleteAsync(good, cancellationToken);

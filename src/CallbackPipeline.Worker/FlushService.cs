@@ -62,10 +62,12 @@ public sealed class FlushService(
         foreach (var id in await providers.ListAllIdsAsync(cancellationToken))
         {
             var started = Stopwatch.GetTimestamp();
-            if (await flushes.FlushAsync(id, cancellationToken) is { Outcome: FlushCommit.Applied })
+            if (await flushes.FlushAsync(id, cancellationToken) is { Outcome: FlushCommit.Applied } flushed)
             {
                 metrics.FlushBatches.Add(1);
+                metrics.FlushBatchDays.Record(flushed.Batch.Days.Count);
                 metrics.FlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                if (flushed.Batch.Since is { } since) metrics.FlushLag.Record((clock.GetUtcNow() - since).TotalSeconds);
             }
         }
 

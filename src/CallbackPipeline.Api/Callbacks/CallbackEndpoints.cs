@@ -102,6 +102,8 @@ public static class CallbackEndpoints
         {
             try
             {
+                using var enqueue = PipelineMetrics.ActivitySource.StartActivity("enqueue", System.Diagnostics.ActivityKind.Producer);
+                enqueue?.SetTag("messaging.batch.message_count", events.Count);
                 await queue.EnqueueAsync(events, System.Diagnostics.Activity.Current?.Id, ct);
             }
             catch (QueueUnavailableException e)

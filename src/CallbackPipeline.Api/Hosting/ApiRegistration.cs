@@ -1,4 +1,5 @@
 using CallbackPipeline.Api.Accounts;
+using CallbackPipeline.Api.Admin;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Callbacks;
 using CallbackPipeline.Api.Events;
@@ -36,7 +37,6 @@ public static class ApiRegistration
         services.AddSingleton<ICallbackFormat, PlivoCallbackFormat>();
         services.AddSingleton<ICallbackFormat, InfobipCallbackFormat>();
         services.AddSingleton<ICallbackFormat, TelnyxCallbackFormat>();
-        services.AddHostedService<QueueDepthMonitor>();
         services.AddHealthChecks().AddCheck<QueueHealthCheck>("queue", tags: [HealthChecks.ReadyTag]);
         services.AddOptions<ProviderApiOptions>().BindConfiguration(ProviderApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TestSmsSender>();
@@ -56,6 +56,7 @@ public static class ApiRegistration
         app.MapCallbacks();
         app.MapEvents();
         app.MapAccounts();
+        app.MapDeadLetters();
         app.MapProviders();
         app.MapStats();
         app.MapTestSms();

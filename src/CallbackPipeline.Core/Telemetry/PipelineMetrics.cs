@@ -26,6 +26,8 @@ public sealed class PipelineMetrics
         DeadLettered = meter.CreateCounter<long>("callbackpipeline.queue.dead_lettered", "{message}", "Queue messages moved to the dead-letter stream");
         FlushBatches = meter.CreateCounter<long>("callbackpipeline.flush.batches", "{batch}", "Flush batches written to PostgreSQL");
         FlushDuration = meter.CreateHistogram<double>("callbackpipeline.flush.duration", "s", "Time to flush one provider's batch");
+        FlushBatchDays = meter.CreateHistogram<long>("callbackpipeline.flush.batch_size", "{day}", "Provider-days written by one flush batch");
+        FlushLag = meter.CreateHistogram<double>("callbackpipeline.flush.lag", "s", "Age of a batch's oldest delta when it reached PostgreSQL");
         StatsDuration = meter.CreateHistogram<double>("callbackpipeline.stats.duration", "s", "Time to read stats");
     }
 
@@ -41,5 +43,7 @@ public sealed class PipelineMetrics
     public Counter<long> DeadLettered { get; }
     public Counter<long> FlushBatches { get; }
     public Histogram<double> FlushDuration { get; }
+    public Histogram<long> FlushBatchDays { get; }
+    public Histogram<double> FlushLag { get; }
     public Histogram<double> StatsDuration { get; }
 }

@@ -42,17 +42,18 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
     /// <summary>The keys and arguments of one count.lua call (see the script for their layout).</summary>
     public static (RedisKey[] Keys, RedisValue[] Args) ScriptArguments(ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window)
     {
-        var redisKeys = new RedisKey[2 + (2 * events.Count)];
+        var redisKeys = new RedisKey[3 + (2 * events.Count)];
         var args = new RedisValue[2 + (4 * events.Count)];
         redisKeys[0] = provider.Gone;
         redisKeys[1] = provider.Dirty;
+        redisKeys[2] = provider.Since;
         args[0] = now;
         args[1] = window;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            redisKeys[2 + (2 * i)] = provider.Message(e.MessageId);
-            redisKeys[3 + (2 * i)] = provider.Day(e.Day);
+            redisKeys[3 + (2 * i)] = provider.Message(e.MessageId);
+            redisKeys[4 + (2 * i)] = provider.Day(e.Day);
             args[2 + (4 * i)] = KindName(e.Kind);
             args[3 + (4 * i)] = e.Distinct ?? string.Empty;
             args[4 + (4 * i)] = e.EventTime;

@@ -5,6 +5,9 @@ namespace CallbackPipeline.Storage.Counting;
 /// <summary>A provider's counter deltas cut from Redis under one id, on their way to PostgreSQL.</summary>
 public sealed record FlushBatch(string ProviderId, Guid Id, IReadOnlyDictionary<DateOnly, DailyCounts> Days)
 {
+    /// <summary>When the oldest delta in the batch was counted: the flush lag is measured from here.</summary>
+    public DateTimeOffset? Since { get; init; }
+
     /// <summary>Reads a batch hash: fields <c>&lt;day&gt;:&lt;counter&gt;</c> and <c>_id</c>.</summary>
     public static FlushBatch? Parse(string providerId, IReadOnlyList<(string Field, long Value)> fields, Guid? id)
     {

@@ -18,7 +18,7 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
         var provider = keys.Provider(providerId);
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             LuaScripts.CutBatch,
-            [provider.Dirty, provider.Batch, provider.BatchCount],
+            [provider.Dirty, provider.Batch, provider.BatchCount, provider.Since],
             [Guid.NewGuid().ToString(), provider.CounterPrefix]))!;
         return ParseHash(providerId, result);
     }
@@ -90,12 +90,15 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
     {
         var fields = new List<(string, long)>(flat.Length / 2);
         Guid? id = null;
+        long since = 0;
         for (var i = 0; i + 1 < flat.Length; i += 2)
         {
             var field = (string)flat[i]!;
             if (field == "_id") id = Guid.Parse((string)flat[i + 1]!);
+            else if (field == "_since") since = (long)flat[i + 1];
             else fields.Add((field, (long)flat[i + 1]));
         }
-        return FlushBatch.Parse(providerId, fields, id);
+        var batch = FlushBatch.Parse(providerId, fields, id);
+        return batch is not null && since > 0 ? batch with { Since = DateTimeOffset.FromUnixTimeSeconds(since) } : batch;
     }
 }

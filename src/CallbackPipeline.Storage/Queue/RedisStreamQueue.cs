@@ -78,6 +78,21 @@ public sealed class RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys key
 
     public async Task<long> DepthAsync(CancellationToken cancellationToken) => await Db.StreamLengthAsync(keys.Stream);
 
+    public async Task<QueueStats> StatsAsync(CancellationToken cancellationToken)
+    {
+        var db = Db;
+        var depth = db.StreamLengthAsync(keys.Stream);
+        var oldest = db.StreamRangeAsync(keys.Stream, "-", "+", count: 1);
+        var dead = db.StreamLengthAsync(keys.DeadLetters);
+        await Task.WhenAll(depth, oldest, dead);
+        // Applied entries are deleted, so the first entry left is the oldest one not yet applied; its id starts with its time.
+        var first = await oldest ?? [];
+        var age = first.Length > 0 && long.TryParse(((string?)first[0].Id)?.Split('-')[0], out var ms)
+            ? DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : TimeSpan.Zero;
+        return new QueueStats(await depth, age < TimeSpan.Zero ? TimeSpan.Zero : age, await dead);
+    }
+
     private async Task EnsureGroupAsync()
     {
         if (groupReady) return;

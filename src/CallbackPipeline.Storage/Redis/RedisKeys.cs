@@ -34,6 +34,9 @@ public readonly struct ProviderKeys(string tag)
     /// <summary>How many flush batches were ever cut; lets a stats read notice a flush that ran under it.</summary>
     public RedisKey BatchCount => $"{tag}:batches";
 
+    /// <summary>Unix seconds of the oldest delta not yet cut into a flush batch.</summary>
+    public RedisKey Since => $"{tag}:since";
+
     /// <summary>Set when the provider is deleted: nothing counts for it any more.</summary>
     public RedisKey Gone => $"{tag}:gone";
 

@@ -1,8 +1,9 @@
 -- Applies a batch of one provider's events exactly once (design.md, "Counting rules").
--- KEYS[1] gone marker, KEYS[2] dirty-days set; then per event i: KEYS[1+2i] message record, KEYS[2+2i] day counters.
+-- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time;
+-- then per event i: KEYS[2+2i] message record, KEYS[3+2i] day counters.
 -- ARGV[1] now (unix s), ARGV[2] dedup window (s); then per event i, from ARGV[3+4(i-1)]: kind, distinct, event time, day.
 -- Returns {applied, duplicate, too_late, dropped}.
-local events = (#KEYS - 2) / 2
+local events = (#KEYS - 3) / 2
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, 0, 0, events}
 end
@@ -12,8 +13,8 @@ local applied, duplicate, late = 0, 0, 0
 local days = {}
 
 for i = 1, events do
-  local record = KEYS[1 + 2 * i]
-  local counters = KEYS[2 + 2 * i]
+  local record = KEYS[2 + 2 * i]
+  local counters = KEYS[3 + 2 * i]
   local a = 3 + 4 * (i - 1)
   local kind, distinct, time, day = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), ARGV[a + 3]
   if time + window < now then
@@ -47,5 +48,9 @@ for i = 1, events do
 end
 for day in pairs(days) do
   redis.call('SADD', KEYS[2], day)
+end
+if applied > 0 then
+  -- When the oldest unflushed delta was made: the flusher's lag metric.
+  redis.call('SET', KEYS[3], now, 'NX')
 end
 return {applied, duplicate, late, 0}
