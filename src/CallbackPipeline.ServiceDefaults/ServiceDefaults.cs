@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CallbackPipeline.ServiceDefaults;
@@ -8,8 +11,15 @@ namespace CallbackPipeline.ServiceDefaults;
 /// <summary>What every role gets: telemetry, health endpoints, problem details, and logging that never sees a URL's query.</summary>
 public static class ServiceDefaults
 {
-    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var management = builder.Configuration.GetSection(ManagementOptions.Section).Get<ManagementOptions>();
+        if (management?.Port is { } port)
+        {
+            var urls = builder.Configuration["urls"] ?? "http://localhost:5000";
+            builder.WebHost.UseUrls($"{urls};http://{management.Host}:{port}");
+        }
         builder.AddTelemetry();
         builder.AddReadinessChecks();
         builder.Services.AddProblemDetails();
@@ -22,6 +32,19 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } port)
+        {
+            app.Use((context, next) =>
+            {
+                var operational = context.Request.Path.StartsWithSegments("/metrics") || context.Request.Path.StartsWithSegments("/readyz");
+                if (operational && context.Connection.LocalPort != port)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+                return next(context);
+            });
+        }
         app.MapHealth();
         app.MapTelemetry();
         return app;
