@@ -48,6 +48,7 @@ if [ "$status" -eq 0 ]; then
   host_pid=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$smoke_port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
   set +e
+  dotnet build load/CallbackPipeline.Load -c Release --nologo -v quiet -clp:ErrorsOnly &&
   dotnet load/CallbackPipeline.Load/bin/Release/net10.0/CallbackPipeline.Load.dll run load/scenarios/smoke.json \
     --target "http://127.0.0.1:$smoke_port" --operator-key "$smoke_key" --host-pid "$host_pid" --reports "$data/reports"
   smoke_status=$?

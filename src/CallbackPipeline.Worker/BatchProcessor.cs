@@ -43,12 +43,17 @@ public sealed class BatchProcessor(
         using var activity = PipelineMetrics.ActivitySource.StartActivity(
             "apply events", ActivityKind.Consumer, contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new ActivityLink(c)));
         activity?.SetTag("messaging.batch.message_count", good.Count);
-        var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), cancellationToken);
+        var byKind = new KindTally();
+        var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
         await queue.CompleteAsync(good, cancellationToken);
 
-        metrics.EventsApplied.Add(result.Applied);
-        metrics.EventsDeduplicated.Add(result.Duplicates);
-        metrics.EventsTooLate.Add(result.TooLate);
+        foreach (var (kind, applied, duplicates, tooLate) in byKind.Rows)
+        {
+            var tag = new KeyValuePair<string, object?>("event.kind", kind.ToString().ToLowerInvariant());
+            metrics.EventsApplied.Add(applied, tag);
+            metrics.EventsDeduplicated.Add(duplicates, tag);
+            metrics.EventsTooLate.Add(tooLate, tag);
+        }
         metrics.EventsDropped.Add(result.Dropped);
         return result;
     }

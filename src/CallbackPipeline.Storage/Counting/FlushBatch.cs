@@ -8,6 +8,9 @@ public sealed record FlushBatch(string ProviderId, Guid Id, IReadOnlyDictionary<
     /// <summary>When the oldest delta in the batch was counted: the flush lag is measured from here.</summary>
     public DateTimeOffset? Since { get; init; }
 
+    /// <summary>The traceparent of the latest apply whose deltas the batch carries.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Reads a batch hash: fields <c>&lt;day&gt;:&lt;counter&gt;</c> and <c>_id</c>.</summary>
     public static FlushBatch? Parse(string providerId, IReadOnlyList<(string Field, long Value)> fields, Guid? id)
     {

@@ -18,7 +18,7 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
         var provider = keys.Provider(providerId);
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             LuaScripts.CutBatch,
-            [provider.Dirty, provider.Batch, provider.BatchCount, provider.Since],
+            [provider.Dirty, provider.Batch, provider.BatchCount, provider.Since, provider.Trace],
             [Guid.NewGuid().ToString(), provider.CounterPrefix]))!;
         return ParseHash(providerId, result);
     }
@@ -91,14 +91,20 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
         var fields = new List<(string, long)>(flat.Length / 2);
         Guid? id = null;
         long since = 0;
+        string? trace = null;
         for (var i = 0; i + 1 < flat.Length; i += 2)
         {
             var field = (string)flat[i]!;
             if (field == "_id") id = Guid.Parse((string)flat[i + 1]!);
             else if (field == "_since") since = (long)flat[i + 1];
+            else if (field == "_trace") trace = (string?)flat[i + 1];
             else fields.Add((field, (long)flat[i + 1]));
         }
         var batch = FlushBatch.Parse(providerId, fields, id);
-        return batch is not null && since > 0 ? batch with { Since = DateTimeOffset.FromUnixTimeSeconds(since) } : batch;
+        return batch is null ? null : batch with
+        {
+            Since = since > 0 ? DateTimeOffset.FromUnixTimeSeconds(since) : null,
+            TraceParent = string.IsNullOrEmpty(trace) ? null : trace,
+        };
     }
 }

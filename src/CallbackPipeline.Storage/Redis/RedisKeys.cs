@@ -37,6 +37,9 @@ public readonly struct ProviderKeys(string tag)
     /// <summary>Unix seconds of the oldest delta not yet cut into a flush batch.</summary>
     public RedisKey Since => $"{tag}:since";
 
+    /// <summary>The traceparent of the latest apply with unflushed deltas.</summary>
+    public RedisKey Trace => $"{tag}:trace";
+
     /// <summary>Set when the provider is deleted: nothing counts for it any more.</summary>
     public RedisKey Gone => $"{tag}:gone";
 

@@ -1,25 +1,28 @@
 -- Applies a batch of one provider's events exactly once (design.md, "Counting rules").
--- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time;
--- then per event i: KEYS[2+2i] message record, KEYS[3+2i] day counters.
--- ARGV[1] now (unix s), ARGV[2] dedup window (s); then per event i, from ARGV[3+4(i-1)]: kind, distinct, event time, day.
--- Returns {applied, duplicate, too_late, dropped}.
-local events = (#KEYS - 3) / 2
+-- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply;
+-- then per event i: KEYS[3+2i] message record, KEYS[4+2i] day counters.
+-- ARGV[1] now (unix s), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none);
+-- then per event i, from ARGV[4+4(i-1)]: kind, distinct, event time, day.
+-- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
+local events = (#KEYS - 4) / 2
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {0, 0, 0, events}
+  return {0, 0, 0, events, ''}
 end
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local applied, duplicate, late = 0, 0, 0
 local days = {}
+local outcomes = {}
 
 for i = 1, events do
-  local record = KEYS[2 + 2 * i]
-  local counters = KEYS[3 + 2 * i]
-  local a = 3 + 4 * (i - 1)
+  local record = KEYS[3 + 2 * i]
+  local counters = KEYS[4 + 2 * i]
+  local a = 4 + 4 * (i - 1)
   local kind, distinct, time, day = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), ARGV[a + 3]
   if time + window < now then
     -- Its dedup record may be gone: counting it could double it.
     late = late + 1
+    outcomes[i] = 'l'
   else
     local counted = false
     if kind == 'sent' or kind == 'delivered' or kind == 'failed' then
@@ -37,12 +40,14 @@ for i = 1, events do
     end
     if counted then
       applied = applied + 1
+      outcomes[i] = 'a'
       days[day] = true
       -- The record must outlive every retry of this event: until its event time plus the window.
       local keep = (time + window + 3600) * 1000
       if redis.call('PEXPIRETIME', record) < keep then redis.call('PEXPIREAT', record, keep) end
     else
       duplicate = duplicate + 1
+      outcomes[i] = 'd'
     end
   end
 end
@@ -50,7 +55,9 @@ for day in pairs(days) do
   redis.call('SADD', KEYS[2], day)
 end
 if applied > 0 then
-  -- When the oldest unflushed delta was made: the flusher's lag metric.
+  -- When the oldest unflushed delta was made (the flusher's lag metric), and which apply made the latest
+  -- (the flush span continues that trace).
   redis.call('SET', KEYS[3], now, 'NX')
+  if ARGV[3] ~= '' then redis.call('SET', KEYS[4], ARGV[3]) end
 end
-return {applied, duplicate, late, 0}
+return {applied, duplicate, late, 0, table.concat(outcomes)}

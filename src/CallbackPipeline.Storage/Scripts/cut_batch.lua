@@ -1,8 +1,9 @@
 -- Moves a provider's unflushed day counters into one flush batch, atomically.
--- KEYS[1] dirty-days set, KEYS[2] batch hash, KEYS[3] batch count, KEYS[4] "unflushed since" time.
+-- KEYS[1] dirty-days set, KEYS[2] batch hash, KEYS[3] batch count, KEYS[4] "unflushed since" time,
+-- KEYS[5] trace of the last apply.
 -- ARGV[1] new batch id, ARGV[2] counter key prefix.
 -- A batch left by an earlier, interrupted flush is returned as it is, so it is retried with its own id.
--- Returns the batch as a flat field/value list (fields "<day>:<counter>", "_id" and "_since"), or an empty list.
+-- Returns the batch as a flat field/value list (fields "<day>:<counter>", "_id", "_since", "_trace"), or an empty list.
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return redis.call('HGETALL', KEYS[2])
 end
@@ -19,7 +20,7 @@ for _, day in ipairs(days) do
   redis.call('DEL', counters)
 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[2], '_id', ARGV[1], '_since', redis.call('GET', KEYS[4]) or '0')
-redis.call('DEL', KEYS[4])
+redis.call('HSET', KEYS[2], '_id', ARGV[1], '_since', redis.call('GET', KEYS[4]) or '0', '_trace', redis.call('GET', KEYS[5]) or '')
+redis.call('DEL', KEYS[4], KEYS[5])
 redis.call('INCR', KEYS[3])
 return redis.call('HGETALL', KEYS[2])

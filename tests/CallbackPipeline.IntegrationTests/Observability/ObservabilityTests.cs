@@ -41,6 +41,7 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
         Assert.Contains(rejected.GetMeasurementSnapshot(), m => m.Tags["reason"] as string == "signature" && m.Value == 1);
         Assert.True(Sum(applied) >= 1);
         Assert.True(Sum(duplicates) >= 1);
+        Assert.All(applied.GetMeasurementSnapshot(), m => Assert.Equal("delivered", m.Tags["event.kind"]));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
     }
 
     [Fact]
-    public async Task OneTrace_RunsFromTheCallbackRequestToTheWorkersApply()
+    public async Task OneTrace_RunsFromTheCallbackRequestThroughTheApplyToTheFlush()
     {
         var spans = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
@@ -79,9 +80,10 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
 
-        await Polling.UntilAsync(() => Task.FromResult(spans.Any(s => s.OperationName == "apply events" && s.TraceId == traceId)), found => found);
+        await Polling.UntilAsync(() => Task.FromResult(spans.Any(s => s.OperationName == "flush" && s.TraceId == traceId)), found => found);
         Assert.Contains(spans, s => s.OperationName == "enqueue" && s.TraceId == traceId);
         Assert.Contains(spans, s => s.OperationName == "apply events" && s.TraceId == traceId);
+        Assert.Contains(spans, s => s.OperationName == "flush" && s.TraceId == traceId);
         Assert.DoesNotContain(spans.SelectMany(s => s.TagObjects), t => t.Value?.ToString()?.Contains("token=", StringComparison.Ordinal) == true);
     }
 
