@@ -64,6 +64,7 @@ public static class StorageRegistration
         services.AddSingleton<CounterStore>();
         services.AddSingleton<FlushStore>();
         services.AddSingleton<ProviderDataCleaner>();
+        services.AddSingleton<Recounter>();
         services.AddSingleton<StatsReader>();
         return builder;
     }

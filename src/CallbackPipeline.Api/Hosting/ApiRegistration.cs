@@ -57,6 +57,7 @@ public static class ApiRegistration
         app.MapEvents();
         app.MapAccounts();
         app.MapDeadLetters();
+        app.MapRecount();
         app.MapProviders();
         app.MapStats();
         app.MapTestSms();

@@ -4,6 +4,7 @@
 -- ARGV[1] now (unix s), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none);
 -- then per event i, from ARGV[4+4(i-1)]: kind, distinct, event time, day.
 -- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
+-- Each dedup field holds the day it was counted on, so an operator's recount can rebuild the days from the records.
 local events = (#KEYS - 4) / 2
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, 0, 0, events, ''}
@@ -26,16 +27,16 @@ for i = 1, events do
   else
     local counted = false
     if kind == 'sent' or kind == 'delivered' or kind == 'failed' then
-      counted = redis.call('HSETNX', record, kind, 1) == 1
+      counted = redis.call('HSETNX', record, kind, day) == 1
       if counted then redis.call('HINCRBY', counters, kind, 1) end
     elseif kind == 'clicked' then
-      counted = redis.call('HSETNX', record, 'k:' .. distinct, 1) == 1
+      counted = redis.call('HSETNX', record, 'k:' .. distinct, day) == 1
       if counted then
         redis.call('HINCRBY', counters, 'clicks', 1)
-        if redis.call('HSETNX', record, 'clicked', 1) == 1 then redis.call('HINCRBY', counters, 'clicked', 1) end
+        if redis.call('HSETNX', record, 'clicked', day) == 1 then redis.call('HINCRBY', counters, 'clicked', 1) end
       end
     elseif kind == 'replied' then
-      counted = redis.call('HSETNX', record, 'r:' .. distinct, 1) == 1
+      counted = redis.call('HSETNX', record, 'r:' .. distinct, day) == 1
       if counted then redis.call('HINCRBY', counters, 'replies', 1) end
     end
     if counted then
