@@ -12,21 +12,9 @@ public static class GenericCallbackParser
 {
     public const int MaxMessageIdLength = 256;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
-
     public static ParsedCallback Parse(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, Options);
-        }
-        catch (JsonException e)
-        {
-            throw new CallbackFormatException($"The body is not valid JSON: {e.Message}");
-        }
-
-        using (document)
+        using (var document = CallbackJson.Parse(body))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Array)

@@ -17,16 +17,7 @@ public static class InfobipCallbackParser
 
     public static ParsedCallback Parse(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            throw new CallbackFormatException($"The body is not valid JSON: {e.Message}");
-        }
-        using (document)
+        using (var document = CallbackJson.Parse(body))
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Array)

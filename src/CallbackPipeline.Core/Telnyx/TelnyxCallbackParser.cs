@@ -17,16 +17,7 @@ public static class TelnyxCallbackParser
 
     public static ParsedCallback Parse(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            throw new CallbackFormatException($"The body is not valid JSON: {e.Message}");
-        }
-        using (document)
+        using (var document = CallbackJson.Parse(body))
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object

@@ -21,17 +21,10 @@ public static class VonageCallbackParser
     /// <summary>A JSON object's top-level members as fields (strings as they are, other values as their JSON text).</summary>
     public static FormFields FieldsFromJson(ReadOnlyMemory<byte> body)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new CallbackFormatException("A Vonage JSON callback is an object.");
-            return FormFields.From(document.RootElement.EnumerateObject().Select(p => new KeyValuePair<string, string>(
-                p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())).ToList());
-        }
-        catch (JsonException e)
-        {
-            throw new CallbackFormatException($"The body is not valid JSON: {e.Message}");
-        }
+        using var document = CallbackJson.Parse(body);
+        if (document.RootElement.ValueKind != JsonValueKind.Object) throw new CallbackFormatException("A Vonage JSON callback is an object.");
+        return FormFields.From(document.RootElement.EnumerateObject().Select(p => new KeyValuePair<string, string>(
+            p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())).ToList());
     }
 
     public static ParsedCallback Parse(FormFields fields)
