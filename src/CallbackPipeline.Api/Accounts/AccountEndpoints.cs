@@ -24,7 +24,7 @@ public static class AccountEndpoints
     private static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAsync(CreateAccountRequest request, AccountStore accounts, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        CheckName(request.Name, errors, required: true);
+        Names.Check(request.Name, errors, required: true);
         CheckZone(request.TimeZone, errors, required: true);
         if (errors.Count > 0) return Problems.Validation(errors);
 
@@ -38,7 +38,7 @@ public static class AccountEndpoints
     private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> UpdateAsync(string accountId, UpdateAccountRequest request, AccountStore accounts, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        CheckName(request.Name, errors, required: false);
+        Names.Check(request.Name, errors, required: false);
         CheckZone(request.TimeZone, errors, required: false);
         if (errors.Count > 0) return Problems.Validation(errors);
 
@@ -52,7 +52,7 @@ public static class AccountEndpoints
     {
         if (await accounts.GetAsync(accountId, ct) is null) return NoAccount();
         var errors = new Dictionary<string, string[]>();
-        CheckName(request.Name, errors, required: true);
+        Names.Check(request.Name, errors, required: true);
         if (request.Role is not ("admin" or "read")) errors["role"] = ["must be admin or read"];
         if (errors.Count > 0) return Problems.Validation(errors);
 
@@ -71,18 +71,6 @@ public static class AccountEndpoints
         await keys.RevokeAsync(accountId, keyId, ct) ? TypedResults.NoContent() : Problems.NotFound("No such key in this account.");
 
     private static ProblemHttpResult NoAccount() => Problems.NotFound("No such account.");
-
-    private static void CheckName(string? name, Dictionary<string, string[]> errors, bool required)
-    {
-        if (name is null)
-        {
-            if (required) errors["name"] = ["is required"];
-        }
-        else if (name.Trim().Length is 0 or > 100)
-        {
-            errors["name"] = ["must be 1 to 100 characters"];
-        }
-    }
 
     private static void CheckZone(string? zone, Dictionary<string, string[]> errors, bool required)
     {

@@ -17,7 +17,7 @@ public sealed record ProviderEdit(ProviderRecord? Updated, ProblemHttpResult? Fa
 
         var spec = ProviderKindSpec.For(current.Kind);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        ProviderEndpoints.CheckName(request.Name, errors, required: false);
+        Names.Check(request.Name, errors, required: false);
         if (request.Kind is not null && request.Kind != ProviderKindSpec.Name(current.Kind))
         {
             errors["kind"] = ["cannot change; create a new provider of the other kind"];

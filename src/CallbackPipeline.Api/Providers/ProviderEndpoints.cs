@@ -47,7 +47,7 @@ public static class ProviderEndpoints
         if (!caller.IsAdmin) return AdminOnly();
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        CheckName(request.Name, errors, required: true);
+        Names.Check(request.Name, errors, required: true);
         if (!ProviderKindSpec.TryParse(request.Kind, out var kind))
         {
             errors["kind"] = [request.Kind is null ? "is required" : $"'{request.Kind}' is not a provider kind: generic, twilio, vonage, plivo, infobip or telnyx"];
@@ -140,18 +140,6 @@ public static class ProviderEndpoints
             logger.CleanupDeferred(id, e);
         }
         return TypedResults.NoContent();
-    }
-
-    internal static void CheckName(string? name, Dictionary<string, string[]> errors, bool required)
-    {
-        if (name is null)
-        {
-            if (required) errors["name"] = ["is required"];
-        }
-        else if (name.Trim().Length is 0 or > 100)
-        {
-            errors["name"] = ["must be 1 to 100 characters"];
-        }
     }
 
     internal static ProblemHttpResult NoProvider() => Problems.NotFound("No such provider in this account.");

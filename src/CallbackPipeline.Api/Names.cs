@@ -1,0 +1,17 @@
+namespace CallbackPipeline.Api;
+
+/// <summary>The rule for every display name (accounts, keys, providers): 1 to 100 characters once trimmed.</summary>
+public static class Names
+{
+    public static void Check(string? name, Dictionary<string, string[]> errors, bool required)
+    {
+        if (name is null)
+        {
+            if (required) errors["name"] = ["is required"];
+        }
+        else if (name.Trim().Length is 0 or > 100)
+        {
+            errors["name"] = ["must be 1 to 100 characters"];
+        }
+    }
+}
