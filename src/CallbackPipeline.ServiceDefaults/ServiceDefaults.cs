@@ -23,6 +23,7 @@ public static class ServiceDefaults
         builder.AddTelemetry();
         builder.AddReadinessChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // ASP.NET Core's request-start lines print the full URL, and callback URLs may carry a token.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         return builder;

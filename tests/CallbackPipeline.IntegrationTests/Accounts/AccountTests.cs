@@ -43,6 +43,18 @@ public sealed class AccountTests(PipelineApp app) : IClassFixture<PipelineApp>
         Assert.NotNull(problem["errors"]!["timeZone"]);
     }
 
+    [Theory]
+    [InlineData("line\nbreak")]
+    [InlineData("nul\u0000")]
+    [InlineData("   ")]
+    public async Task RejectsANameWithControlCharactersOrNothingInIt(string name)
+    {
+        using var op = app.Operator();
+        var response = await op.PostAsJsonAsync("/v1/accounts", new { name, timeZone = "UTC" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"name\"", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task PatchRejectsAnUnknownZone_AndChangesNothing()
     {
