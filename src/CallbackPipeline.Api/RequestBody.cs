@@ -37,11 +37,11 @@ public static class RequestBody
         }
     }
 
-    public static bool IsJson(HttpRequest request) =>
-        request.ContentType is { } type
+    public static bool IsJson(string? contentType) =>
+        contentType is { } type
         && (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             || type.Split(';')[0].Trim().EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-    public static bool IsForm(HttpRequest request) =>
-        request.ContentType is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
+    public static bool IsForm(string? contentType) =>
+        contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -62,15 +62,7 @@ public sealed class FlushService(
         foreach (var id in await providers.ListAllIdsAsync(cancellationToken))
         {
             var started = Stopwatch.GetTimestamp();
-            if (await flushes.CutAsync(id, cancellationToken) is not { } batch) continue;
-            // The flush continues the trace of the latest apply it carries: request → enqueue → apply → flush.
-            using var activity = PipelineMetrics.ActivitySource.StartActivity("flush", ActivityKind.Internal,
-                ActivityContext.TryParse(batch.TraceParent, null, out var parent) ? parent : default);
-            activity?.SetTag("callbackpipeline.provider.id", id);
-            activity?.SetTag("callbackpipeline.flush.days", batch.Days.Count);
-            var outcome = await flushes.CommitAsync(batch, cancellationToken);
-            await flushes.DropAsync(batch, cancellationToken);
-            if (outcome == FlushCommit.Applied)
+            if (await flushes.FlushAsync(id, cancellationToken) is ({ } batch, FlushCommit.Applied))
             {
                 metrics.FlushBatches.Add(1);
                 metrics.FlushBatchDays.Record(batch.Days.Count);

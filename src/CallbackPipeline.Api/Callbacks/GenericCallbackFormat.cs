@@ -19,7 +19,7 @@ public sealed class GenericCallbackFormat : ICallbackFormat
         {
             return CallbackRead.Unauthorized("missing or wrong token");
         }
-        if (request.Method != HttpMethods.Post || request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (request.Method != HttpMethods.Post || !request.IsJson)
         {
             return CallbackRead.UnsupportedMediaType("application/json");
         }

@@ -24,7 +24,12 @@ public sealed record CallbackRequest(
     IQueryCollection Query,
     IHeaderDictionary Headers,
     string PublicUrl,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    public bool IsJson => RequestBody.IsJson(ContentType);
+
+    public bool IsForm => RequestBody.IsForm(ContentType);
+}
 
 /// <summary>Either the parsed callback, or why it was refused (status and a reason safe to log and return).</summary>
 public sealed record CallbackRead(ParsedCallback? Parsed, int Status, string? Reason)

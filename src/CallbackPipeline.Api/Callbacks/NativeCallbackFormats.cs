@@ -19,7 +19,7 @@ public sealed class TwilioCallbackFormat : ICallbackFormat
 
     public CallbackRead Read(CallbackRequest request, CachedProvider provider)
     {
-        if (request.Method != HttpMethods.Post || !IsForm(request)) return CallbackRead.UnsupportedMediaType("application/x-www-form-urlencoded");
+        if (request.Method != HttpMethods.Post || !request.IsForm) return CallbackRead.UnsupportedMediaType("application/x-www-form-urlencoded");
         var fields = FormFields.Parse(request.Body.Span);
         var token = provider.Record.Secrets["authToken"]!.GetValue<string>();
         return TwilioSignature.IsValid(token, request.PublicUrl, fields, request.Headers["X-Twilio-Signature"])
@@ -28,9 +28,6 @@ public sealed class TwilioCallbackFormat : ICallbackFormat
     }
 
     public IResult Success(ParsedCallback parsed) => TypedResults.Text(EmptyTwiml, "application/xml");
-
-    internal static bool IsForm(CallbackRequest request) =>
-        request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
 }
 
 /// <summary>Vonage SMS API: GET query, POST form or POST JSON; <c>sig</c> when a signature secret is set, else the URL token.</summary>
@@ -42,8 +39,8 @@ public sealed class VonageCallbackFormat : ICallbackFormat
     {
         FormFields fields;
         if (request.Method == HttpMethods.Get) fields = FormFields.From(request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString())));
-        else if (TwilioCallbackFormat.IsForm(request)) fields = FormFields.Parse(request.Body.Span);
-        else if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true) fields = VonageCallbackParser.FieldsFromJson(request.Body);
+        else if (request.IsForm) fields = FormFields.Parse(request.Body.Span);
+        else if (request.IsJson) fields = VonageCallbackParser.FieldsFromJson(request.Body);
         else return CallbackRead.UnsupportedMediaType("application/json or application/x-www-form-urlencoded, or a GET query");
 
         var secrets = provider.Record.Secrets;
@@ -70,7 +67,7 @@ public sealed class PlivoCallbackFormat : ICallbackFormat
     public CallbackRead Read(CallbackRequest request, CachedProvider provider)
     {
         var isPost = request.Method == HttpMethods.Post;
-        if (isPost && !TwilioCallbackFormat.IsForm(request)) return CallbackRead.UnsupportedMediaType("application/x-www-form-urlencoded, or a GET query");
+        if (isPost && !request.IsForm) return CallbackRead.UnsupportedMediaType("application/x-www-form-urlencoded, or a GET query");
         var posted = isPost ? FormFields.Parse(request.Body.Span) : FormFields.Empty;
         var token = provider.Record.Secrets["authToken"]!.GetValue<string>();
         if (!PlivoSignature.IsValid(token, isPost, request.PublicUrl, posted, request.Headers["X-Plivo-Signature-V3-Nonce"], request.Headers["X-Plivo-Signature-V3"]))
@@ -92,7 +89,7 @@ public sealed class InfobipCallbackFormat : ICallbackFormat
     public CallbackRead Read(CallbackRequest request, CachedProvider provider)
     {
         if (!CallbackTokens.Matches(provider.Record, request.Query["token"], request.ReceivedAt)) return CallbackRead.Unauthorized("missing or wrong token");
-        if (request.Method != HttpMethods.Post || request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
+        if (request.Method != HttpMethods.Post || !request.IsJson)
         {
             return CallbackRead.UnsupportedMediaType("application/json");
         }
@@ -110,7 +107,7 @@ public sealed class TelnyxCallbackFormat : ICallbackFormat
 
     public CallbackRead Read(CallbackRequest request, CachedProvider provider)
     {
-        if (request.Method != HttpMethods.Post || request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
+        if (request.Method != HttpMethods.Post || !request.IsJson)
         {
             return CallbackRead.UnsupportedMediaType("application/json");
         }

@@ -31,7 +31,7 @@ public static class EventEndpoints
     {
         var caller = Caller.From(context);
         if (!caller.IsAdmin) return ProviderEndpoints.AdminOnly();
-        if (!RequestBody.IsJson(context.Request)) return Problems.UnsupportedMediaType("application/json");
+        if (!RequestBody.IsJson(context.Request.ContentType)) return Problems.UnsupportedMediaType("application/json");
         if (await RequestBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, ct) is not { } body) return Problems.TooLarge(options.Value.MaxBodyBytes);
 
         SentEventsRequest? request;

@@ -31,14 +31,18 @@ public static class StatsEndpoints
     }
 
     private static async Task<IResult> ProviderAsync(
-        string id, string? from, string? to, HttpContext context, ProviderStore providers, AccountStore accounts,
+        string id, string? from, string? to, HttpContext context, ProviderStore providers,
         StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var caller = Caller.From(context);
-        if (await providers.GetAsync(caller.AccountId, id, ct, withSecrets: false) is not { } provider) return ProviderEndpoints.NoProvider();
-        var account = (await accounts.GetAsync(caller.AccountId, ct))!;
-        if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(account.TimeZone)), out var range, out var error))
+        // One round trip: the provider with its account's zone; another account's provider is a 404 like a missing one.
+        if (await providers.FindRouteAsync(id, ct, withSecrets: false) is not { } route || route.Provider.AccountId != caller.AccountId)
+        {
+            return ProviderEndpoints.NoProvider();
+        }
+        var (provider, timeZone) = (route.Provider, route.TimeZone);
+        if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(timeZone)), out var range, out var error))
         {
             return Problems.BadRequest(error!);
         }
@@ -52,7 +56,7 @@ public static class StatsEndpoints
         }).ToList();
         var totals = Sum(days.Values);
         var stats = new ProviderStats(
-            id, range.From, range.To, range.Days, account.TimeZone, dc, totals,
+            id, range.From, range.To, range.Days, timeZone, dc, totals,
             Figures.DeliveryRate(totals, dc), Figures.Ctr(totals, dc),
             Figures.DailyAverage(totals.Sent, range.Days), Figures.DailyAverage(totals.Delivered, range.Days),
             series, default);

@@ -20,8 +20,6 @@ public sealed class StatusMap(IReadOnlyDictionary<string, StatusMeaning> meaning
     public StatusMeaning this[string? status] =>
         status is not null && meanings.TryGetValue(status, out var meaning) ? meaning : StatusMeaning.Unknown;
 
-    public IEnumerable<string> Statuses => meanings.Keys;
-
     public static StatusMap Of(params (string Status, EventKind? Kind)[] entries) =>
         new(entries.ToDictionary(e => e.Status, e => e.Kind is { } k ? StatusMeaning.Is(k) : StatusMeaning.Nothing));
 }

@@ -74,7 +74,7 @@ public sealed class ProviderKindSpec
             [
                 FieldSpec.Text("apiKey", required: true, maxLength: 64),
                 FieldSpec.Text("from", required: true, maxLength: 32),
-                FieldSpec.OneOf("signatureMethod", "md5hash", "md5", "sha1", "sha256", "sha512"),
+                FieldSpec.OneOf("signatureMethod", Vonage.VonageSignature.Methods),
             ],
             [FieldSpec.Text("apiSecret", required: true, maxLength: 200), FieldSpec.Text("signatureSecret", maxLength: 200), Token]),
         [ProviderKind.Plivo] = new(ProviderKind.Plivo,

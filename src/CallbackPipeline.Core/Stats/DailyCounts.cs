@@ -3,8 +3,6 @@ namespace CallbackPipeline.Core.Stats;
 /// <summary>The six counters kept per provider per day.</summary>
 public readonly record struct DailyCounts(long Sent, long Delivered, long Failed, long Clicks, long Clicked, long Replies)
 {
-    public static readonly string[] FieldNames = ["sent", "delivered", "failed", "clicks", "clicked", "replies"];
-
     public static DailyCounts operator +(DailyCounts a, DailyCounts b) => new(
         a.Sent + b.Sent, a.Delivered + b.Delivered, a.Failed + b.Failed,
         a.Clicks + b.Clicks, a.Clicked + b.Clicked, a.Replies + b.Replies);

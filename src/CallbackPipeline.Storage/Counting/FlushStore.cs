@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CallbackPipeline.Core.Telemetry;
 using CallbackPipeline.Storage.Redis;
 using Npgsql;
 using NpgsqlTypes;
@@ -69,10 +71,17 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
     public async Task DropAsync(FlushBatch batch, CancellationToken cancellationToken) =>
         await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.DropBatch, [keys.Provider(batch.ProviderId).Batch], [batch.Id.ToString()]);
 
-    /// <summary>Cut, commit, drop. Returns the batch that was flushed, or null when there was nothing to flush.</summary>
+    /// <summary>
+    /// Cut, commit, drop. Returns the batch that was flushed, or null when there was nothing to flush. The flush span
+    /// continues the trace of the latest apply the batch carries: request → enqueue → apply → flush.
+    /// </summary>
     public async Task<(FlushBatch Batch, FlushCommit Outcome)?> FlushAsync(string providerId, CancellationToken cancellationToken)
     {
         if (await CutAsync(providerId, cancellationToken) is not { } batch) return null;
+        using var activity = PipelineMetrics.ActivitySource.StartActivity("flush", ActivityKind.Internal,
+            ActivityContext.TryParse(batch.TraceParent, null, out var parent) ? parent : default);
+        activity?.SetTag("callbackpipeline.provider.id", providerId);
+        activity?.SetTag("callbackpipeline.flush.days", batch.Days.Count);
         var outcome = await CommitAsync(batch, cancellationToken);
         await DropAsync(batch, cancellationToken);
         return (batch, outcome);

@@ -29,13 +29,13 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
     }
 
     /// <summary>The provider and its account's time zone, for the receiver; null when there is no such provider.</summary>
-    public async Task<ProviderRoute?> FindRouteAsync(string id, CancellationToken cancellationToken)
+    public async Task<ProviderRoute?> FindRouteAsync(string id, CancellationToken cancellationToken, bool withSecrets = true)
     {
         await using var command = dataSource.CreateCommand(
             $"select {Columns}, a.time_zone from providers p join accounts a on a.id = p.account_id where p.id = $1");
         command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new ProviderRoute(Read(reader), reader.GetString(13)) : null;
+        return await reader.ReadAsync(cancellationToken) ? new ProviderRoute(Read(reader, withSecrets), reader.GetString(13)) : null;
     }
 
     public async Task<IReadOnlyList<string>> ListAllIdsAsync(CancellationToken cancellationToken)

@@ -36,7 +36,4 @@ public readonly record struct QueueStats(long Depth, TimeSpan OldestAge, long De
 public sealed record QueueDelivery(string Id, IReadOnlyList<CallbackEvent>? Events, string? TraceParent, long DeliveryCount, ReadOnlyMemory<byte> Payload);
 
 /// <summary>Nothing was queued: the queue is full or unreachable. The caller answers 503 with Retry-After.</summary>
-public sealed class QueueUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner)
-{
-    public bool Full { get; init; }
-}
+public sealed class QueueUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner);

@@ -27,7 +27,7 @@ public sealed class RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys key
     {
         if (depth.Current >= settings.MaxDepth)
         {
-            throw new QueueUnavailableException("The queue is over its depth limit.") { Full = true };
+            throw new QueueUnavailableException("The queue is over its depth limit.");
         }
         NameValueEntry[] fields = traceParent is null
             ? [new(PayloadField, QueuePayload.Write(events))]

@@ -1,0 +1,33 @@
+using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Api.Providers;
+using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Providers;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CallbackPipeline.IntegrationTests.Pipeline;
+
+/// <summary>design.md: with PostgreSQL down, receiving goes on, because providers are served from the receiver's cache.</summary>
+public sealed class PostgresOutageTests
+{
+    [Fact]
+    public async Task TheReceiverKeepsServingKnownProviders_WhenPostgresIsGone()
+    {
+        var database = await TestDatabase.CreateAsync();
+        await using var harness = await StorageHarness.CreateAsync(database.ConnectionString, $"o{Guid.NewGuid():N}");
+        await harness.MigrateAsync();
+        var id = await harness.CreateProviderAsync("Asia/Kolkata");
+        var directory = new ProviderDirectory(harness.Get<ProviderStore>(), harness.Clock, Options.Create(new CallbacksOptions()));
+        Assert.NotNull(await directory.FindAsync(id, CancellationToken.None));
+
+        // The outage: the database is gone, and the cached copy is older than its time to live.
+        await database.DisposeAsync();
+        harness.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        var served = await directory.FindAsync(id, CancellationToken.None);
+        Assert.Equal(id, served!.Record.Id);
+        Assert.Equal("Asia/Kolkata", served.Zone.Id);
+        // A provider never seen before cannot be verified: the caller answers 503 and the provider retries.
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => directory.FindAsync("prv_never_seen", CancellationToken.None).AsTask());
+    }
+}
