@@ -17,4 +17,7 @@ internal static partial class ApiLog
 
     [LoggerMessage(1005, LogLevel.Warning, "Provider lookup failed: PostgreSQL unreachable and provider {ProviderId} not cached")]
     public static partial void ProviderLookupFailed(this ILogger logger, string providerId, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Information, "Created Service Bus queue {QueueName}")]
+    public static partial void QueueCreated(this ILogger logger, string queueName);
 }

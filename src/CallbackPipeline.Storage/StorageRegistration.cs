@@ -1,9 +1,12 @@
+using Azure.Messaging.ServiceBus;
+using Azure.Messaging.ServiceBus.Administration;
 using CallbackPipeline.Core.Telemetry;
 using CallbackPipeline.Storage.Accounts;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Postgres;
 using CallbackPipeline.Storage.Providers;
 using CallbackPipeline.Storage.Queue;
+using CallbackPipeline.Storage.Queue.ServiceBus;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Storage.Stats;
 using Microsoft.AspNetCore.DataProtection;
@@ -25,14 +28,19 @@ public static class StorageRegistration
         var services = builder.Services;
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ServiceBusQueueOptions>().BindConfiguration(ServiceBusQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CountingOptions>().BindConfiguration(CountingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConnectionOptions>()
             .Configure<IConfiguration>((o, config) =>
             {
                 o.Redis = config.GetConnectionString("redis");
                 o.Postgres = config.GetConnectionString("postgres");
+                o.ServiceBus = config.GetConnectionString("servicebus");
             })
             .ValidateDataAnnotations()
+            .Validate<IOptions<QueueOptions>>(
+                (c, q) => q.Value.Transport != "servicebus" || !string.IsNullOrWhiteSpace(c.ServiceBus),
+                "ConnectionStrings:servicebus is required when Queue:Transport is servicebus.")
             .ValidateOnStart();
 
         services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -59,7 +67,11 @@ public static class StorageRegistration
         services.AddSingleton<QueueDepth>();
         services.AddHostedService<QueueMonitor>();
         services.AddSingleton<QueueSignal>();
-        services.AddSingleton<IEventQueue, RedisStreamQueue>();
+        services.AddServiceBus();
+        // Chosen when first resolved, not while registering, so configuration added after this call still decides.
+        services.AddSingleton<IEventQueue>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
+            ? ActivatorUtilities.CreateInstance<ServiceBusQueue>(sp)
+            : ActivatorUtilities.CreateInstance<RedisStreamQueue>(sp));
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<CounterStore>();
         services.AddSingleton<FlushStore>();
@@ -67,5 +79,15 @@ public static class StorageRegistration
         services.AddSingleton<Recounter>();
         services.AddSingleton<StatsReader>();
         return builder;
+    }
+
+    // The clients connect on first use, so a deployment on Redis Streams never touches them.
+    private static void AddServiceBus(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new ServiceBusClient(
+            sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.ServiceBus,
+            new ServiceBusClientOptions { Identifier = $"callbackpipeline-{Environment.MachineName}-{Environment.ProcessId}" }));
+        services.AddSingleton(sp => new ServiceBusAdministrationClient(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.ServiceBus));
+        services.AddSingleton<ServiceBusProvisioner>();
     }
 }

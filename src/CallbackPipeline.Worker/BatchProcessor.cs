@@ -44,8 +44,18 @@ public sealed class BatchProcessor(
             "apply events", ActivityKind.Consumer, contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new ActivityLink(c)));
         activity?.SetTag("messaging.batch.message_count", good.Count);
         var byKind = new KindTally();
-        var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
-        await queue.CompleteAsync(good, cancellationToken);
+        CountResult result;
+        try
+        {
+            result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
+            await queue.CompleteAsync(good, cancellationToken);
+        }
+        catch
+        {
+            // Delivered again later; whatever of it was counted before the failure counts nothing twice.
+            await queue.AbandonAsync(good, CancellationToken.None);
+            throw;
+        }
 
         foreach (var (kind, applied, duplicates, tooLate) in byKind.Rows)
         {

@@ -1,4 +1,6 @@
 using CallbackPipeline.Storage.Postgres;
+using CallbackPipeline.Storage.Queue;
+using CallbackPipeline.Storage.Queue.ServiceBus;
 using Microsoft.Extensions.Options;
 
 namespace CallbackPipeline.Api.Hosting;
@@ -15,6 +17,11 @@ public static class Startup
             {
                 var applied = await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
                 logger.Migrated(applied.Count);
+                if (app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
+                    && await app.Services.GetRequiredService<ServiceBusProvisioner>().EnsureQueueAsync(CancellationToken.None))
+                {
+                    logger.QueueCreated(app.Services.GetRequiredService<IOptions<ServiceBusQueueOptions>>().Value.QueueName);
+                }
             }
             if (args.Contains("migrate")) return 0;
             await app.RunAsync();

@@ -19,6 +19,9 @@ public interface IEventQueue
     /// <summary>Removes messages whose events have been applied.</summary>
     Task CompleteAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken);
 
+    /// <summary>Gives messages back after applying them failed, to be delivered again (Redis Streams: after <see cref="QueueOptions.ClaimIdle"/>).</summary>
+    Task AbandonAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken);
+
     /// <summary>Moves a message that can never be applied aside, with the reason.</summary>
     Task DeadLetterAsync(QueueDelivery delivery, string reason, CancellationToken cancellationToken);
 
@@ -33,7 +36,11 @@ public interface IEventQueue
 public readonly record struct QueueStats(long Depth, TimeSpan OldestAge, long DeadLetters);
 
 /// <summary>One message handed to a consumer. <see cref="Events"/> is null when the payload could not be read.</summary>
-public sealed record QueueDelivery(string Id, IReadOnlyList<CallbackEvent>? Events, string? TraceParent, long DeliveryCount, ReadOnlyMemory<byte> Payload);
+public sealed record QueueDelivery(string Id, IReadOnlyList<CallbackEvent>? Events, string? TraceParent, long DeliveryCount, ReadOnlyMemory<byte> Payload)
+{
+    /// <summary>What the transport needs to settle the message (Service Bus: the received message with its lock).</summary>
+    public object? Handle { get; init; }
+}
 
 /// <summary>Nothing was queued: the queue is full or unreachable. The caller answers 503 with Retry-After.</summary>
 public sealed class QueueUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner);

@@ -8,7 +8,7 @@ public sealed class QueueOptions
     public const string Section = "Queue";
 
     /// <summary><c>redis</c> (Redis Streams) or <c>servicebus</c>.</summary>
-    [Required, RegularExpression("^(redis)$", ErrorMessage = "Queue:Transport must be 'redis'.")]
+    [Required, RegularExpression("^(redis|servicebus)$", ErrorMessage = "Queue:Transport must be 'redis' or 'servicebus'.")]
     public string Transport { get; set; } = "redis";
 
     /// <summary>Messages waiting or in flight above which receivers answer 503.</summary>

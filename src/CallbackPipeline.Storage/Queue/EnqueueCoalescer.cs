@@ -1,0 +1,99 @@
+using System.Threading.Channels;
+using CallbackPipeline.Core.Events;
+
+namespace CallbackPipeline.Storage.Queue;
+
+/// <summary>
+/// Group commit for enqueues: requests that arrive while a send is in flight wait together and go out in the next
+/// send. Under light load every request is sent on its own at once; under heavy load groups grow by themselves, so a
+/// transport that is priced and throttled per operation (Service Bus) does one operation for many requests.
+/// Memory is bounded: when <see cref="Capacity"/> requests are already waiting, an enqueue fails at once.
+/// </summary>
+public sealed class EnqueueCoalescer : IAsyncDisposable
+{
+    private readonly Channel<PendingEnqueue> pending;
+    private readonly Func<IReadOnlyList<PendingEnqueue>, Task> send;
+    private readonly int maxEventsPerGroup;
+    private readonly Task[] senders;
+
+    /// <param name="send">
+    /// Sends one group and completes or fails each of its requests; a request it leaves open is failed after it returns,
+    /// and when it throws every open request fails with that exception.
+    /// </param>
+    /// <param name="concurrency">Sends in flight at once.</param>
+    /// <param name="maxEventsPerGroup">A group stops growing at this many events (a single larger request still goes alone).</param>
+    /// <param name="capacity">Requests that may wait for a send.</param>
+    public EnqueueCoalescer(Func<IReadOnlyList<PendingEnqueue>, Task> send, int concurrency, int maxEventsPerGroup, int capacity)
+    {
+        this.send = send;
+        this.maxEventsPerGroup = maxEventsPerGroup;
+        Capacity = capacity;
+        pending = Channel.CreateBounded<PendingEnqueue>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
+        senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(SendLoopAsync)).ToArray();
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Completes when the group holding these events has been sent; fails when it could not be.</summary>
+    /// <exception cref="QueueUnavailableException">Too many requests are already waiting, or the send failed.</exception>
+    public Task EnqueueAsync(IReadOnlyList<CallbackEvent> events, string? traceParent)
+    {
+        var request = new PendingEnqueue(events, traceParent);
+        if (!pending.Writer.TryWrite(request))
+        {
+            throw new QueueUnavailableException("Too many enqueues are waiting for the queue.");
+        }
+        return request.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        pending.Writer.TryComplete();
+        await Task.WhenAll(senders);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = pending.Reader;
+        var group = new List<PendingEnqueue>();
+        while (await reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var events = 0;
+            while (events < maxEventsPerGroup && reader.TryRead(out var request))
+            {
+                group.Add(request);
+                events += request.Events.Count;
+            }
+            if (group.Count == 0) continue;
+            try
+            {
+                await send(group);
+                foreach (var request in group) request.Fail(new QueueUnavailableException("The send did not include this request."));
+            }
+            catch (Exception e)
+            {
+                var failure = e as QueueUnavailableException ?? new QueueUnavailableException("The queue cannot be reached.", e);
+                foreach (var request in group) request.Fail(failure);
+            }
+        }
+    }
+}
+
+/// <summary>One request waiting in an <see cref="EnqueueCoalescer"/>.</summary>
+public sealed class PendingEnqueue(IReadOnlyList<CallbackEvent> events, string? traceParent)
+{
+    private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<CallbackEvent> Events { get; } = events;
+
+    public string? TraceParent { get; } = traceParent;
+
+    public Task Task => done.Task;
+
+    /// <summary>All its events are stored.</summary>
+    public void Complete() => done.TrySetResult();
+
+    /// <summary>Its events may not all be stored; the caller answers 503 and the sender retries (duplicates are counted once).</summary>
+    public void Fail(Exception reason) => done.TrySetException(reason);
+}
