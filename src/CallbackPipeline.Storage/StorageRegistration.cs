@@ -38,8 +38,8 @@ public static class StorageRegistration
                 o.ServiceBus = config.GetConnectionString("servicebus");
             })
             .ValidateDataAnnotations()
-            .Validate<IOptions<QueueOptions>>(
-                (c, q) => q.Value.Transport != "servicebus" || !string.IsNullOrWhiteSpace(c.ServiceBus),
+            .Validate<IConfiguration>(
+                (c, config) => config[$"{QueueOptions.Section}:{nameof(QueueOptions.Transport)}"] != "servicebus" || !string.IsNullOrWhiteSpace(c.ServiceBus),
                 "ConnectionStrings:servicebus is required when Queue:Transport is servicebus.")
             .ValidateOnStart();
 
@@ -84,9 +84,22 @@ public static class StorageRegistration
     // The clients connect on first use, so a deployment on Redis Streams never touches them.
     private static void AddServiceBus(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new ServiceBusClient(
-            sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.ServiceBus,
-            new ServiceBusClientOptions { Identifier = $"callbackpipeline-{Environment.MachineName}-{Environment.ProcessId}" }));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<ServiceBusQueueOptions>>().Value;
+            return new ServiceBusClient(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.ServiceBus, new ServiceBusClientOptions
+            {
+                Identifier = $"callbackpipeline-{Environment.MachineName}-{Environment.ProcessId}",
+                RetryOptions = new ServiceBusRetryOptions
+                {
+                    Mode = ServiceBusRetryMode.Exponential,
+                    MaxRetries = settings.MaxRetries,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    MaxDelay = TimeSpan.FromSeconds(2),
+                    TryTimeout = settings.TryTimeout,
+                },
+            });
+        });
         services.AddSingleton(sp => new ServiceBusAdministrationClient(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.ServiceBus));
         services.AddSingleton<ServiceBusProvisioner>();
     }

@@ -17,13 +17,17 @@ public static class Startup
             {
                 var applied = await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
                 logger.Migrated(applied.Count);
+            }
+            if (args.Contains("migrate"))
+            {
+                // Only the explicit command creates the Service Bus queue: serving never changes the namespace.
                 if (app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
                     && await app.Services.GetRequiredService<ServiceBusProvisioner>().EnsureQueueAsync(CancellationToken.None))
                 {
                     logger.QueueCreated(app.Services.GetRequiredService<IOptions<ServiceBusQueueOptions>>().Value.QueueName);
                 }
+                return 0;
             }
-            if (args.Contains("migrate")) return 0;
             await app.RunAsync();
             return 0;
         }

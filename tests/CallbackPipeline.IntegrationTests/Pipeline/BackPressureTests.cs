@@ -57,3 +57,48 @@ public sealed class UnreachableQueueTests(RedisDownApp app) : IClassFixture<Redi
         Assert.NotNull(response.Headers.RetryAfter);
     }
 }
+
+/// <summary>The queue on a Service Bus namespace that refuses connections: receivers must answer 503, not hang or lose.</summary>
+public sealed class ServiceBusDownApp : PipelineApp
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Queue:Transport"] = "servicebus",
+        ["ConnectionStrings:servicebus"] = "Endpoint=sb://127.0.0.1:1/;SharedAccessKeyName=test;SharedAccessKey=bm90LWEtcmVhbC1rZXk=;UseDevelopmentEmulator=true",
+        ["Queue:ServiceBus:TryTimeout"] = "00:00:01",
+        ["Queue:ServiceBus:MaxRetries"] = "0",
+    };
+}
+
+public sealed class UnreachableServiceBusTests(ServiceBusDownApp app) : IClassFixture<ServiceBusDownApp>
+{
+    [Fact]
+    public async Task AnUnreachableServiceBus_Answers503WithRetryAfter_AndCountsNothing()
+    {
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        var id = provider["id"]!.GetValue<string>();
+
+        var callback = await account.PostCallbackAsync(provider, """[{"event":"delivered","data":[{"ts":1764000000,"meta":"m"}]}]""");
+        var events = await account.PostEventsAsync(new { providerId = id, messageId = "m", type = "sent" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, callback.StatusCode);
+        Assert.NotNull(callback.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, events.StatusCode);
+        Assert.Empty(await PipelineSteps.RowsAsync(app.Services.GetConnectionString(), id));
+        using var client = app.CreateClient();
+        await Polling.UntilAsync(() => client.GetAsync("/readyz"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task TheDeadLetterTools_SayWhereServiceBusKeepsDeadLetters()
+    {
+        using var op = app.Operator();
+
+        var list = await op.GetAsync("/v1/admin/dead-letters");
+
+        Assert.Equal(HttpStatusCode.Conflict, list.StatusCode);
+        Assert.Contains("dead-letter subqueue of 'callbacks'", await list.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsync("/v1/admin/dead-letters/x/replay", null)).StatusCode);
+    }
+}

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using CallbackPipeline.Core.Events;
-using CallbackPipeline.Core.Stats;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
@@ -13,30 +12,6 @@ namespace CallbackPipeline.IntegrationTests.Pipeline;
 public sealed class EndToEndTests(PipelineApp app) : IClassFixture<PipelineApp>
 {
     private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    [Fact]
-    public async Task CallbacksAndSentEvents_EndUpExactInStatsAndInPostgres()
-    {
-        var account = await app.CreateAccountAsync();
-        var provider = await account.CreateProviderAsync();
-        var id = provider["id"]!.GetValue<string>();
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 30;
-        var batch = string.Join(",", Enumerable.Range(0, 50).Select(i => $$"""{"ts":{{ts}},"meta":"e2e-{{i}}"}"""));
-
-        // Delivered before sent, the delivery batch posted twice, sent events in two calls with an overlap.
-        Assert.Equal(HttpStatusCode.OK, (await account.PostCallbackAsync(provider, $$"""[{"event":"delivered","data":[{{batch}}]}]""")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await account.PostCallbackAsync(provider, $$"""[{"event":"delivered","data":[{{batch}}]}]""")).StatusCode);
-        await account.PostEventsAsync(Enumerable.Range(0, 60).Select(i => (object)new { providerId = id, messageId = $"e2e-{i}", type = "sent" }).ToArray());
-        await account.PostEventsAsync(Enumerable.Range(40, 40).Select(i => (object)new { providerId = id, messageId = $"e2e-{i}", type = "sent" }).ToArray());
-
-        var stats = await account.StatsUntilAsync(id, Today, Today, s => s.Total("sent") >= 80 && s.Total("delivered") >= 50);
-        Assert.Equal(80, stats.Total("sent"));
-        Assert.Equal(50, stats.Total("delivered"));
-        Assert.Equal(62.5m, stats["deliveryRate"]!.GetValue<decimal>());
-
-        var rows = await Polling.UntilAsync(() => PipelineSteps.RowsAsync(app.Services.GetConnectionString(), id), r => r.Sum().Sent >= 80 && r.Sum().Delivered >= 50);
-        Assert.Equal(new DailyCounts(80, 50, 0, 0, 0, 0), rows.Sum());
-    }
 
     [Fact]
     public async Task DeletingAProvider_DropsItsRedisData_AndItsQueuedEventsCountNothing()

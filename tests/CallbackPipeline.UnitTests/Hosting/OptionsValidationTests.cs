@@ -53,6 +53,28 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void ServiceBusWithoutItsConnectionString_StopsStartUp_NamingTheKey()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Validate(new() { ["Queue:Transport"] = "servicebus" }));
+        Assert.Contains("ConnectionStrings:servicebus", string.Join(" ", error.Failures));
+    }
+
+    [Theory]
+    [InlineData("Queue:ServiceBus:QueueName", "has space", "QueueName")]
+    [InlineData("Queue:ServiceBus:MaxEventsPerMessage", "0", "MaxEventsPerMessage")]
+    [InlineData("Queue:ServiceBus:StatsRefresh", "00:00:00.100", "StatsRefresh")]
+    public void ABadServiceBusValue_StopsStartUp_NamingTheKey(string key, string value, string named)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Validate(new()
+        {
+            ["Queue:Transport"] = "servicebus",
+            ["ConnectionStrings:servicebus"] = "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=c2VjcmV0",
+            [key] = value,
+        }));
+        Assert.Contains(named, string.Join(" ", error.Failures));
+    }
+
+    [Fact]
     public void AnUnknownRole_StopsStartUp_NamingTheSetting()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Role"] = "frontend" }).Build();

@@ -45,6 +45,17 @@ public sealed class ServiceBusQueueOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan StatsRefresh { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one attempt of a Service Bus operation may take before the SDK retries it (up to <see cref="MaxRetries"/>
+    /// times). Short, because a provider waiting on a callback gives up after seconds and retries anyway.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan TryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retries of a failed Service Bus operation, with exponential back-off.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
     /// <summary>Lock duration set when <c>migrate</c> creates the queue; a batch is applied in milliseconds, far inside it.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:05:00")]
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(1);
