@@ -56,6 +56,30 @@ cbp_start_redis() {
   return 1
 }
 
+# cbp_start_redis_cluster DIR PORT... : a Redis Cluster of one primary per port (no replicas), its slots spread evenly.
+cbp_start_redis_cluster() {
+  local dir=$1 port nodes=()
+  shift
+  for port in "$@"; do
+    mkdir -p "$dir/$port"
+    redis-cli -p "$port" ping >/dev/null 2>&1 || redis-server --bind 127.0.0.1 --port "$port" --dir "$dir/$port" \
+      --cluster-enabled yes --cluster-config-file nodes.conf --appendonly yes --appendfsync always --save "" \
+      --daemonize yes --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log"
+    nodes+=("127.0.0.1:$port")
+  done
+  for _ in $(seq 1 50); do redis-cli -p "$1" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  if ! redis-cli -p "$1" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 \
+      || { cbp_log "Redis Cluster create failed; see $dir/create.log"; return 1; }
+  fi
+  for _ in $(seq 1 100); do
+    redis-cli -p "$1" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && { cbp_log "Redis Cluster up on ${nodes[*]}"; return; }
+    sleep 0.1
+  done
+  cbp_log "Redis Cluster did not reach state ok; see $dir/*/redis.log"
+  return 1
+}
+
 cbp_stop_redis() {
   local port=$1
   redis-cli -p "$port" shutdown >/dev/null 2>&1 || true

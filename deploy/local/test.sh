@@ -9,11 +9,13 @@ cd "$root"
 
 data="$root/.local/test"
 redis_port=${CBP_TEST_REDIS_PORT:-26379}
+cluster_ports=(${CBP_TEST_REDIS_CLUSTER_PORTS:-27001 27002 27003})
 pg_port=${CBP_TEST_PG_PORT:-25432}
 
 cbp_ensure_packages --with-chromium
 stop() {
   cbp_stop_redis "$redis_port"
+  for port in "${cluster_ports[@]}"; do cbp_stop_redis "$port"; done
   cbp_stop_postgres "$data/postgres"
 }
 trap stop EXIT
@@ -21,10 +23,12 @@ stop
 rm -rf "$data"
 mkdir -p "$data"
 cbp_start_redis "$data/redis" "$redis_port"
+cbp_start_redis_cluster "$data/redis-cluster" "${cluster_ports[@]}"
 cbp_start_postgres "$data/postgres" "$pg_port"
 
 export CALLBACKPIPELINE_TEST_REDIS="127.0.0.1:$redis_port"
 export CALLBACKPIPELINE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+export CALLBACKPIPELINE_TEST_REDIS_CLUSTER="$(printf '127.0.0.1:%s,' "${cluster_ports[@]}" | sed 's/,$//')"
 export CALLBACKPIPELINE_TEST_REDIS_SERVER="$(command -v redis-server)"
 
 log="$data/dotnet-test.log"
