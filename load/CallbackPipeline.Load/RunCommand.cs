@@ -48,7 +48,16 @@ public sealed class RssSampler : IDisposable
 
     public RssSampler(int pid) => timer = new Timer(_ =>
     {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        // The host may stop or be stopped during a run (fault runs do it on purpose): then there is nothing to sample.
+        string? line;
+        try
+        {
+            line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return;
+        }
         if (line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture, out var kb))
         {
             InterlockedMax(kb * 1024);

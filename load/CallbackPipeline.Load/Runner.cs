@@ -94,7 +94,17 @@ public sealed class Runner(Target target, Ledger ledger)
         {
             // No answer: the server may or may not have queued it. The ledger keeps it apart, so verification
             // neither calls it lost nor, if it was counted, doubled.
-            recorder.Record(e is TaskCanceledException ? "timeout" : "error", Stopwatch.GetElapsedTime(scheduled), false, 0);
+            // "refused": no connection, so the request was never seen. "ended": the server closed the connection
+            // without an answer (a keep-alive connection it closed as the request went out). "error": anything else.
+            var outcome = e switch
+            {
+                TaskCanceledException => "timeout",
+                HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "refused",
+                HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "ended",
+                HttpRequestException h => $"error-{h.HttpRequestError}",
+                _ => "error",
+            };
+            recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), false, 0);
             ledger.Uncertain(planned.Events);
         }
     }

@@ -4,12 +4,15 @@ using System.Text;
 using CallbackPipeline.Api.Hosting;
 using CallbackPipeline.Storage.Accounts;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CallbackPipeline.Api.Auth;
 
 /// <summary>
 /// Resolves a bearer key to a <see cref="Caller"/>. Account keys are cached for at most a second, so a revoked
-/// key stops working within a second while polling dashboards cost no database round trip per request.
+/// key stops working within a second while polling dashboards cost no database round trip per request. While
+/// PostgreSQL is unreachable a key seen before keeps its last answer (sent events and stats keep flowing); a key never
+/// seen gets 503.
 /// </summary>
 public sealed class CallerResolver(ApiKeyStore keys, IOptions<AuthOptions> options, TimeProvider clock)
 {
@@ -32,7 +35,16 @@ public sealed class CallerResolver(ApiKeyStore keys, IOptions<AuthOptions> optio
         var hashKey = Convert.ToBase64String(ApiKeyStore.Hash(key));
         if (cache.TryGetValue(hashKey, out var cached) && cached.Expires > now) return cached.Caller;
 
-        var found = await keys.FindAsync(key, cancellationToken);
+        ApiKey? found;
+        try
+        {
+            found = await keys.FindAsync(key, cancellationToken);
+        }
+        catch (NpgsqlException e) when (e.IsTransient && cached.Expires != default)
+        {
+            // PostgreSQL is unreachable, so no key can be created or revoked either: the last answer still holds.
+            return cached.Caller;
+        }
         var caller = found is null ? null : new Caller(false, found.AccountId, found.Role);
         if (cache.Count > 10_000) cache.Clear();
         cache[hashKey] = (caller, now + CacheTtl);

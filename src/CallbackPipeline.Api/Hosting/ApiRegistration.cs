@@ -28,6 +28,7 @@ public static class ApiRegistration
             k.Limits.MinRequestBodyDataRate = new(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
         });
 
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<ProviderDirectory>();

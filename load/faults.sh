@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Fault runs: each fault is injected under load into real processes (a receiver and a worker started from the Release
+# build, their own Redis with AOF and appendfsync always, their own PostgreSQL), and then every count is compared with
+# what was accepted. The load harness generates the load, keeps the ledger of accepted events and verifies.
+#
+# Usage: load/faults.sh [--seconds N] [--pg-outage S] [--kills N] [--summary FILE] [fault...]
+#   faults: worker-kill, redis-restart, postgres-stop, queue-full, sigterm (default: all five); and fsync, which
+#   measures ingest with appendfsync always against everysec (not a fault, not in the default set).
+# deploy/local/test.sh runs all five briefly; run longer by hand for a soak, e.g.
+#   load/faults.sh --seconds 300 --pg-outage 60 --kills 40
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. deploy/local/services.sh
+
+seconds=10
+pg_outage=10
+kills=6
+summary=""
+faults=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --seconds) seconds=$2; shift 2 ;;
+    --pg-outage) pg_outage=$2; shift 2 ;;
+    --kills) kills=$2; shift 2 ;;
+    --summary) summary=$2; shift 2 ;;
+    *) faults+=("$1"); shift ;;
+  esac
+done
+[ ${#faults[@]} -gt 0 ] || faults=(worker-kill redis-restart postgres-stop queue-full sigterm)
+
+data="$root/.local/faults"
+redis_port=${CBP_FAULTS_REDIS_PORT:-46379}
+pg_port=${CBP_FAULTS_PG_PORT:-45432}
+receiver_port=48080
+worker_port=48081
+key="faults-operator-key-0123456789abcdef"
+app="$root/src/CallbackPipeline.Api/bin/Release/net10.0"
+harness="$root/load/CallbackPipeline.Load/bin/Release/net10.0/CallbackPipeline.Load.dll"
+receiver_pid=""
+worker_pid=""
+results="$data/results.md"
+
+log() { printf '[faults] %s\n' "$*"; }
+stop_pid() { local pid=$1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; return 0; }
+cleanup() {
+  stop_pid "$receiver_pid"; stop_pid "$worker_pid"
+  cbp_stop_redis "$redis_port"; cbp_stop_postgres "$data/postgres"
+}
+trap cleanup EXIT
+
+# launch ROLE PORT [ENV=VALUE...]: starts the app in a role, waits for /healthz, leaves its pid in $launched.
+launch() {
+  local role=$1 on=$2; shift 2
+  env Auth__OperatorKey="$key" ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" \
+    ConnectionStrings__postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=faults" \
+    ASPNETCORE_URLS="http://127.0.0.1:$on" Logging__LogLevel__Default=Warning \
+    Flush__Interval=00:00:00.200 Queue__ClaimIdle=00:00:02 "$@" \
+    dotnet "$app/CallbackPipeline.Api.dll" --contentRoot "$app" --role "$role" >> "$data/$role.log" 2>&1 &
+  launched=$!
+  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$on/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
+  log "$role did not start; see $data/$role.log"; exit 1
+}
+start_receiver() { launch receiver "$receiver_port" "$@"; receiver_pid=$launched; }
+start_worker() { launch worker "$worker_port" "$@"; worker_pid=$launched; }
+kill9_worker() { kill -KILL "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null || true; worker_pid=""; }
+
+hms() { printf '%02d:%02d:%02d' $(($1 / 3600)) $(($1 % 3600 / 60)) $(($1 % 60)); }
+
+# scenario SECONDS NAME [FAIL_PERCENT]: the load file: single-event callbacks with 20 % resent, and batches of sent
+# events; with FAIL_PERCENT, the run fails when more requests than that do not get a 2xx.
+scenario() {
+  local file="$data/load-$2.json" thresholds=""
+  [ -z "${3:-}" ] || thresholds=", \"thresholds\": { \"failPercent\": $3 }"
+  cat > "$file" <<JSON
+{
+  "name": "fault-$2",
+  "setup": { "providers": { "generic": 3, "twilio": 1 } },
+  "scenarios": [
+    { "name": "callbacks", "kind": "callbacks", "duplicateRatio": 0.2,
+      "loadSimulations": [ { "type": "inject", "rate": 150, "interval": "00:00:01", "during": "$(hms "$1")" } ]$thresholds },
+    { "name": "sent-events", "kind": "events", "eventsPerRequest": 20,
+      "loadSimulations": [ { "type": "inject", "rate": 10, "interval": "00:00:01", "during": "$(hms "$1")" } ]$thresholds }
+  ]
+}
+JSON
+  echo "$file"
+}
+
+# start_load NAME [FAIL_PERCENT]: the harness in the background; $load_pid, output in $data/NAME.out.
+start_load() {
+  local file; file=$(scenario "$seconds" "$1" "${2:-}")
+  dotnet "$harness" run "$file" --target "http://127.0.0.1:$receiver_port" --operator-key "$key" \
+    --host-pid "$receiver_pid" --verify-timeout 120 --reports "$data/reports" > "$data/$1.out" 2>&1 &
+  load_pid=$!
+  until grep -q "^scenario" "$data/$1.out" 2>/dev/null; do sleep 0.2; done
+}
+
+# wait_load: waits for the harness and its verification; $load_status is its exit code.
+wait_load() { load_status=0; wait "$load_pid" || load_status=$?; }
+
+# finish_load NAME NOTES: adds the fault's row to the results (after wait_load, or waits itself).
+failed=0
+finish_load() {
+  local name=$1 notes=$2
+  [ -z "${load_pid:-}" ] || wait_load
+  load_pid=""
+  local status=$load_status
+  local totals codes
+  totals=$(grep -m1 '^Totals:' "$data/$name.out" | sed 's/^Totals: //')
+  codes=$(grep '^| callbacks \|^| sent-events ' "$data/$name.out" | awk -F'|' '{ gsub(/^ +| +$/, "", $14); printf "%s%s: %s", sep, $2, $14; sep="; " }' | sed 's/  */ /g')
+  [ "$status" -eq 0 ] && verdict=passed || { verdict=FAILED; failed=1; }
+  printf '| %s | %s | %s | %s | %s |\n' "$name" "$verdict" "${totals:-no verification}" "$notes" "$codes" >> "$results"
+  log "$name: $verdict — ${totals:-no verification}; $notes"
+  [ "$status" -eq 0 ] || tail -n 40 "$data/$name.out"
+}
+
+pending() { redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | head -n1; }
+cut_batches() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:batch' 2>/dev/null | wc -l; }
+readyz() { curl -s -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$1/readyz"; curl -s "http://127.0.0.1:$1/readyz" | grep -o '"status":"[a-z]*"' | head -n1; }
+
+fault_worker_kill() {
+  start_worker
+  start_load worker-kill
+  local mid_batch=0 mid_flush=0 i done=0
+  for i in $(seq 1 "$kills"); do
+    grep -q "verifying" "$data/worker-kill.out" && break
+    done=$i
+    sleep "0.$((RANDOM % 9 + 1))"
+    if [ $((i % 3)) -eq 0 ]; then
+      # Mid-flush, for certain: hold daily_stats locked so the flush stops between its Redis cut and its commit.
+      cbp_as_pg "$(cbp_pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d faults -q \
+        -c "begin; lock table daily_stats in exclusive mode; select pg_sleep(3); commit;" >/dev/null &
+      local lock_pid=$!
+      for _ in $(seq 1 100); do [ "$(cut_batches)" -gt 0 ] && break; sleep 0.02; done
+      kill9_worker
+      # A batch still cut once the worker is dead was cut and never committed or dropped: it died mid-flush.
+      [ "$(cut_batches)" -gt 0 ] && mid_flush=$((mid_flush + 1))
+      wait "$lock_pid" || true
+    else
+      # Mid-batch: wait until the worker holds delivered, unacknowledged entries, then kill it; entries still
+      # pending once it is dead were taken and never acknowledged.
+      for _ in $(seq 1 300); do [ "$(pending)" -gt 0 ] 2>/dev/null && break; done
+      kill9_worker
+      [ "$(pending)" -gt 0 ] 2>/dev/null && mid_batch=$((mid_batch + 1))
+    fi
+    start_worker
+  done
+  # A run whose kills all fell between batches and flushes proved less than it claims.
+  if [ "$mid_batch" -eq 0 ] || [ "$mid_flush" -eq 0 ]; then log "no kill landed mid-batch or mid-flush"; failed=1; fi
+  finish_load worker-kill "$done × kill -9 of the worker: $mid_batch holding unacknowledged entries (mid-batch), $mid_flush with a flush batch cut but not committed (mid-flush)"
+  stop_pid "$worker_pid"; worker_pid=""
+}
+
+fault_redis_restart() {
+  start_worker
+  start_load redis-restart
+  sleep $((seconds / 3))
+  # A crash, not a clean shutdown: SIGKILL, then a start that replays the AOF.
+  kill -KILL "$(cat "$data/redis/redis.pid")"
+  sleep 2
+  cbp_start_redis "$data/redis" "$redis_port" >/dev/null
+  finish_load redis-restart "Redis killed (SIGKILL) and restarted from its AOF after 2 s, under load"
+  stop_pid "$worker_pid"; worker_pid=""
+}
+
+fault_postgres_stop() {
+  start_worker
+  start_load postgres-stop 0
+  sleep 2
+  cbp_as_pg "$(cbp_pg_bin)/pg_ctl" -D "$data/postgres" -m fast stop >/dev/null
+  sleep 3
+  local receiver_ready worker_ready
+  receiver_ready=$(readyz "$receiver_port"); worker_ready=$(readyz "$worker_port")
+  sleep $((pg_outage - 3))
+  cbp_start_postgres "$data/postgres" "$pg_port" >/dev/null
+  finish_load postgres-stop "PostgreSQL stopped ${pg_outage} s under load; /readyz during it: receiver $receiver_ready, worker $worker_ready"
+  stop_pid "$worker_pid"; worker_pid=""
+}
+
+fault_queue_full() {
+  # A receiver with a small queue and no worker: the queue fills, the receiver must answer 503 and queue nothing.
+  stop_pid "$receiver_pid"
+  start_receiver Queue__MaxDepth=400 Queue__DepthRefresh=00:00:00.050
+  start_load queue-full
+  sleep $((seconds / 2))
+  local ready depth
+  ready=$(readyz "$receiver_port")
+  depth=$(redis-cli -p "$redis_port" xlen cbp:queue)
+  until grep -q "verifying" "$data/queue-full.out"; do sleep 0.5; done
+  start_worker
+  wait_load; load_pid=""
+  local rss; rss=$(grep -o 'Host RSS max: [0-9]* MiB' "$data/queue-full.out" || true)
+  finish_load queue-full "Queue:MaxDepth 400 and no worker until the load ended: depth held at $depth messages, receiver /readyz $ready; receiver ${rss:-RSS not sampled}"
+  stop_pid "$worker_pid"; worker_pid=""
+  stop_pid "$receiver_pid"; start_receiver
+}
+
+fault_sigterm() {
+  start_worker
+  start_load sigterm
+  sleep $((seconds / 3))
+  local t0 receiver_exit worker_exit receiver_ms worker_ms left
+  t0=$(date +%s%N); kill -TERM "$receiver_pid"; wait "$receiver_pid" && receiver_exit=0 || receiver_exit=$?
+  receiver_ms=$((($(date +%s%N) - t0) / 1000000))
+  start_receiver
+  sleep 1
+  t0=$(date +%s%N); kill -TERM "$worker_pid"; wait "$worker_pid" && worker_exit=0 || worker_exit=$?
+  worker_ms=$((($(date +%s%N) - t0) / 1000000))
+  left=$(pending)
+  start_worker
+  wait_load; load_pid=""
+  # Expected while the receiver restarts: refused connections, and "ended" ones, keep-alive connections the server
+  # closed as a request went out on them (the provider retries both; in Kubernetes the preStop pause avoids them).
+  # A request that broke half-way or hung would be a failed drain.
+  if grep -E '^\| (callbacks|sent-events) ' "$data/sigterm.out" | grep -qE 'error[-A-Za-z]*: [0-9]+|timeout: [0-9]+'; then
+    log "requests broke off during the receiver's shutdown"; failed=1
+  fi
+  finish_load sigterm "SIGTERM to the receiver (exit $receiver_exit after $receiver_ms ms) and to the worker (exit $worker_exit after $worker_ms ms, ${left:-0} entries left unacknowledged)"
+  stop_pid "$worker_pid"; worker_pid=""
+}
+
+# Not a fault: what appendfsync everysec would gain over always, receiver alone, same load, same run.
+fault_fsync() {
+  stop_pid "$receiver_pid"; start_receiver
+  local mode
+  for mode in always everysec always; do
+    redis-cli -p "$redis_port" config set appendfsync "$mode" >/dev/null
+    cat > "$data/fsync.json" <<JSON
+{ "name": "fsync-$mode", "setup": { "providers": { "generic": 4 } }, "verify": false,
+  "scenarios": [ { "name": "generic-single", "kind": "callbacks",
+    "loadSimulations": [ { "type": "keepConstant", "copies": 64, "during": "$(hms "$seconds")" } ] } ] }
+JSON
+    dotnet "$harness" run "$data/fsync.json" --target "http://127.0.0.1:$receiver_port" --operator-key "$key" \
+      --reports "$data/reports" > "$data/fsync-$mode.out" 2>&1 || true
+    local row; row=$(grep '^| generic-single' "$data/fsync-$mode.out" | awk -F'|' '{ printf "%s req/s ok, p50 %s ms, p99 %s ms", $7, $9, $12 }' | sed 's/  */ /g')
+    printf '| fsync %s | measured | — | %s | |\n' "$mode" "$row" >> "$results"
+    log "appendfsync $mode: $row"
+  done
+  redis-cli -p "$redis_port" config set appendfsync always >/dev/null
+}
+
+cbp_ensure_packages
+cleanup
+rm -rf "$data"; mkdir -p "$data"
+cbp_start_redis "$data/redis" "$redis_port"
+cbp_start_postgres "$data/postgres" "$pg_port"
+cbp_create_database "$pg_port" faults
+[ -f "$app/CallbackPipeline.Api.dll" ] || dotnet build src/CallbackPipeline.Api -c Release -v quiet -nologo >/dev/null
+[ -f "$harness" ] || dotnet build load/CallbackPipeline.Load -c Release -v quiet -nologo >/dev/null
+start_receiver
+
+{
+  echo "| fault | verdict | events | what happened | status codes |"
+  echo "|---|---|---|---|---|"
+} > "$results"
+for fault in "${faults[@]}"; do
+  log "== $fault (load ${seconds} s)"
+  "fault_${fault//-/_}"
+done
+cat "$results"
+[ -z "$summary" ] || cp "$results" "$summary"
+exit "$failed"
