@@ -99,13 +99,17 @@ start_load() {
 # wait_load: waits for the harness and its verification; $load_status is its exit code.
 wait_load() { load_status=0; wait "$load_pid" || load_status=$?; }
 
-# finish_load NAME NOTES: adds the fault's row to the results (after wait_load, or waits itself).
+# finish_load NAME NOTES: adds the fault's row to the results (after wait_load, or waits itself). A fault's own
+# check that did not hold is left in $problem.
 failed=0
+problem=""
 finish_load() {
   local name=$1 notes=$2
   [ -z "${load_pid:-}" ] || wait_load
   load_pid=""
   local status=$load_status
+  if [ -n "$problem" ]; then notes="$notes; FAILED CHECK: $problem"; status=1; fi
+  problem=""
   local totals codes
   totals=$(grep -m1 '^Totals:' "$data/$name.out" | sed 's/^Totals: //')
   codes=$(grep '^| callbacks \|^| sent-events ' "$data/$name.out" | awk -F'|' '{ gsub(/^ +| +$/, "", $14); printf "%s%s: %s", sep, $2, $14; sep="; " }' | sed 's/  */ /g')
@@ -116,6 +120,10 @@ finish_load() {
 }
 
 pending() { redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | head -n1; }
+# Entries delivered to the running worker and not acknowledged (its consumer name starts with host-pid).
+worker_pending() {
+  redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | grep -A1 "^$(hostname)-$worker_pid-" | sed -n 2p
+}
 cut_batches() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:batch' 2>/dev/null | wc -l; }
 readyz() { curl -s -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$1/readyz"; curl -s "http://127.0.0.1:$1/readyz" | grep -o '"status":"[a-z]*"' | head -n1; }
 
@@ -127,7 +135,7 @@ fault_worker_kill() {
     grep -q "verifying" "$data/worker-kill.out" && break
     done=$i
     sleep "0.$((RANDOM % 9 + 1))"
-    if [ $((i % 3)) -eq 0 ]; then
+    if [ $((i % 3)) -eq 1 ]; then
       # Mid-flush, for certain: hold daily_stats locked so the flush stops between its Redis cut and its commit.
       cbp_as_pg "$(cbp_pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d faults -q \
         -c "begin; lock table daily_stats in exclusive mode; select pg_sleep(3); commit;" >/dev/null &
@@ -138,16 +146,26 @@ fault_worker_kill() {
       [ "$(cut_batches)" -gt 0 ] && mid_flush=$((mid_flush + 1))
       wait "$lock_pid" || true
     else
-      # Mid-batch: wait until the worker holds delivered, unacknowledged entries, then kill it; entries still
-      # pending once it is dead were taken and never acknowledged.
-      for _ in $(seq 1 300); do [ "$(pending)" -gt 0 ] 2>/dev/null && break; done
-      kill9_worker
-      [ "$(pending)" -gt 0 ] 2>/dev/null && mid_batch=$((mid_batch + 1))
+      # Mid-batch, for certain: pause Redis writes (the worker can neither count nor acknowledge), and if the worker
+      # then holds delivered, unacknowledged entries, kill it frozen there; otherwise let it go on and try again.
+      local try
+      for try in $(seq 1 100); do
+        redis-cli -p "$redis_port" client pause 2000 write >/dev/null
+        if [ "$(worker_pending)" -gt 0 ] 2>/dev/null; then
+          kill9_worker
+          mid_batch=$((mid_batch + 1))
+          redis-cli -p "$redis_port" client unpause >/dev/null
+          break
+        fi
+        redis-cli -p "$redis_port" client unpause >/dev/null
+        sleep 0.02
+      done
+      [ -z "$worker_pid" ] || kill9_worker
     fi
     start_worker
   done
   # A run whose kills all fell between batches and flushes proved less than it claims.
-  if [ "$mid_batch" -eq 0 ] || [ "$mid_flush" -eq 0 ]; then log "no kill landed mid-batch or mid-flush"; failed=1; fi
+  if [ "$mid_batch" -eq 0 ] || [ "$mid_flush" -eq 0 ]; then problem="no kill landed mid-batch or mid-flush"; fi
   finish_load worker-kill "$done × kill -9 of the worker: $mid_batch holding unacknowledged entries (mid-batch), $mid_flush with a flush batch cut but not committed (mid-flush)"
   stop_pid "$worker_pid"; worker_pid=""
 }
@@ -214,7 +232,7 @@ fault_sigterm() {
   # closed as a request went out on them (the provider retries both; in Kubernetes the preStop pause avoids them).
   # A request that broke half-way or hung would be a failed drain.
   if grep -E '^\| (callbacks|sent-events) ' "$data/sigterm.out" | grep -qE 'error[-A-Za-z]*: [0-9]+|timeout: [0-9]+'; then
-    log "requests broke off during the receiver's shutdown"; failed=1
+    problem="requests broke off or hung during the receiver's shutdown"
   fi
   finish_load sigterm "SIGTERM to the receiver (exit $receiver_exit after $receiver_ms ms) and to the worker (exit $worker_exit after $worker_ms ms, ${left:-0} entries left unacknowledged)"
   stop_pid "$worker_pid"; worker_pid=""

@@ -61,11 +61,25 @@ if [ "$status" -eq 0 ]; then
   [ "$smoke_status" -eq 0 ] || { echo "smoke load scenario FAILED; host log: $data/smoke-host.log"; tail -n 30 "$data/smoke-host.log"; }
 fi
 
-# One closing line over all test projects and the smoke scenario, in the form CI reads.
-awk -v smoke="$smoke_status" -v ran="$status" '/(Passed|Failed)!/ {
+# The fault runs (load/faults.sh): each fault injected into real processes under load, then every count compared
+# with what was accepted. Brief here; run longer by hand for a soak.
+faults_status=0
+if [ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ]; then
+  set +e
+  load/faults.sh --seconds 10 --pg-outage 8 --summary "$data/faults.md"
+  faults_status=$?
+  set -e
+fi
+
+# One closing line over all test projects, the smoke scenario and the fault runs, in the form CI reads.
+faults_passed=$(grep -c '^| [a-z-]* | passed |' "$data/faults.md" 2>/dev/null || true)
+faults_failed=$(grep -c '^| [a-z-]* | FAILED |' "$data/faults.md" 2>/dev/null || true)
+[ "$faults_status" -eq 0 ] || [ "${faults_failed:-0}" -gt 0 ] || faults_failed=1
+awk -v smoke="$smoke_status" -v ran="$status" -v fp="${faults_passed:-0}" -v ff="${faults_failed:-0}" '/(Passed|Failed)!/ {
        for (i = 1; i <= NF; i++) { v = $(i + 1); gsub(/,/, "", v)
          if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v }
      }
      END { if (ran == 0) { if (smoke == 0) p += 1; else f += 1 }
+           p += fp; f += ff
            printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-[ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ] && [ "$faults_status" -eq 0 ]
