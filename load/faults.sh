@@ -68,9 +68,10 @@ kill9_worker() { kill -KILL "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev
 hms() { printf '%02d:%02d:%02d' $(($1 / 3600)) $(($1 % 3600 / 60)) $(($1 % 60)); }
 
 # scenario SECONDS NAME [FAIL_PERCENT]: the load file: single-event callbacks with 20 % resent, and batches of sent
-# events; with FAIL_PERCENT, the run fails when more requests than that do not get a 2xx.
+# events. Without FAIL_PERCENT a request without a 2xx is retried, as providers do (up to 10 times); with it, nothing
+# is retried and the run fails when more requests than that do not get a 2xx.
 scenario() {
-  local file="$data/load-$2.json" thresholds=""
+  local file="$data/load-$2.json" thresholds=", \"retries\": 10"
   [ -z "${3:-}" ] || thresholds=", \"thresholds\": { \"failPercent\": $3 }"
   cat > "$file" <<JSON
 {
@@ -183,6 +184,7 @@ fault_redis_restart() {
 }
 
 fault_postgres_stop() {
+  if [ $((pg_outage + 4)) -gt "$seconds" ]; then log "postgres-stop: --pg-outage must end 2 s before the load: use --seconds $((pg_outage + 4)) or more"; exit 2; fi
   start_worker
   start_load postgres-stop 0
   sleep 2
@@ -200,7 +202,7 @@ fault_queue_full() {
   # A receiver with a small queue and no worker: the queue fills, the receiver must answer 503 and queue nothing.
   stop_pid "$receiver_pid"
   start_receiver Queue__MaxDepth=400 Queue__DepthRefresh=00:00:00.050
-  start_load queue-full
+  start_load queue-full 100
   sleep $((seconds / 2))
   local ready depth
   ready=$(readyz "$receiver_port")

@@ -66,7 +66,7 @@ fi
 faults_status=0
 if [ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ]; then
   set +e
-  load/faults.sh --seconds 10 --pg-outage 8 --summary "$data/faults.md"
+  load/faults.sh --seconds 10 --pg-outage 6 --summary "$data/faults.md"
   faults_status=$?
   set -e
 fi

@@ -38,6 +38,9 @@ public sealed class Recorder(string scenario)
         }
     }
 
+    /// <summary>An attempt that failed and was sent again: shown among the status codes, not counted as a request.</summary>
+    public void Retried(string status) => StatusCodes.AddOrUpdate($"{status} retried", 1, (_, n) => n + 1);
+
     public double PercentileMs(double percentile) => latency.TotalCount == 0 ? 0 : latency.GetValueAtPercentile(percentile) / 1000.0;
 
     public double MaxMs => latency.TotalCount == 0 ? 0 : latency.GetMaxValue() / 1000.0;

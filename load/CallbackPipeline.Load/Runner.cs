@@ -25,11 +25,11 @@ public sealed class Runner(Target target, Ledger ledger)
         {
             if (simulation.Type == SimulationType.KeepConstant)
             {
-                await KeepConstantAsync(simulation, factory, recorder, cancellationToken);
+                await KeepConstantAsync(simulation, factory, recorder, scenario.Retries, cancellationToken);
             }
             else
             {
-                await InjectAsync(simulation, simulation.Type == SimulationType.RampingInject ? previousRate : simulation.Rate, factory, recorder, cancellationToken);
+                await InjectAsync(simulation, simulation.Type == SimulationType.RampingInject ? previousRate : simulation.Rate, factory, recorder, scenario.Retries, cancellationToken);
                 previousRate = simulation.Rate;
             }
         }
@@ -37,7 +37,7 @@ public sealed class Runner(Target target, Ledger ledger)
         return recorder;
     }
 
-    private async Task InjectAsync(LoadSimulation simulation, int fromRate, RequestFactory factory, Recorder recorder, CancellationToken cancellationToken)
+    private async Task InjectAsync(LoadSimulation simulation, int fromRate, RequestFactory factory, Recorder recorder, int retries, CancellationToken cancellationToken)
     {
         var inFlight = new ConcurrentDictionary<long, Task>();
         var seconds = simulation.During.TotalSeconds;
@@ -57,7 +57,7 @@ public sealed class Runner(Target target, Ledger ledger)
                 var scheduled = Stopwatch.GetTimestamp();
                 inFlight[id] = Task.Run(async () =>
                 {
-                    await SendAsync(factory.Next(), scheduled, recorder);
+                    await SendAsync(factory.Next(), scheduled, recorder, retries);
                     inFlight.TryRemove(id, out _);
                 }, CancellationToken.None);
             }
@@ -67,45 +67,61 @@ public sealed class Runner(Target target, Ledger ledger)
         await Task.WhenAll(inFlight.Values);
     }
 
-    private async Task KeepConstantAsync(LoadSimulation simulation, RequestFactory factory, Recorder recorder, CancellationToken cancellationToken)
+    private async Task KeepConstantAsync(LoadSimulation simulation, RequestFactory factory, Recorder recorder, int retries, CancellationToken cancellationToken)
     {
         var until = Stopwatch.GetTimestamp() + (long)(simulation.During.TotalSeconds * Stopwatch.Frequency);
         var copies = Enumerable.Range(0, simulation.Copies).Select(_ => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
             {
-                await SendAsync(factory.Next(), Stopwatch.GetTimestamp(), recorder);
+                await SendAsync(factory.Next(), Stopwatch.GetTimestamp(), recorder, retries);
             }
         }, CancellationToken.None));
         await Task.WhenAll(copies);
     }
 
-    private async Task SendAsync(PlannedRequest planned, long scheduled, Recorder recorder)
+    private async Task SendAsync(PlannedRequest planned, long scheduled, Recorder recorder, int retries)
     {
-        try
+        var unanswered = false;
+        for (var attempt = 0; ; attempt++)
         {
-            using var message = planned.ToMessage();
-            using var response = await target.Http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
-            var ok = response.IsSuccessStatusCode;
-            recorder.Record(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(scheduled), ok, ok ? planned.Events.Length : 0);
-            if (ok) ledger.Accept(planned.Events);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            // No answer: the server may or may not have queued it. The ledger keeps it apart, so verification
-            // neither calls it lost nor, if it was counted, doubled.
-            // "refused": no connection, so the request was never seen. "ended": the server closed the connection
-            // without an answer (a keep-alive connection it closed as the request went out). "error": anything else.
-            var outcome = e switch
+            string outcome;
+            try
             {
-                TaskCanceledException => "timeout",
-                HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "refused",
-                HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "ended",
-                HttpRequestException h => $"error-{h.HttpRequestError}",
-                _ => "error",
-            };
-            recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), false, 0);
-            ledger.Uncertain(planned.Events);
+                using var message = planned.ToMessage();
+                using var response = await target.Http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
+                outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (response.IsSuccessStatusCode)
+                {
+                    recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), true, planned.Events.Length);
+                    ledger.Accept(planned.Events);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // "refused": no connection, so the request was never seen. "ended": the server closed the connection
+                // without an answer (a keep-alive connection it closed as the request went out). "error": anything else.
+                outcome = e switch
+                {
+                    TaskCanceledException => "timeout",
+                    HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "refused",
+                    HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "ended",
+                    HttpRequestException h => $"error-{h.HttpRequestError}",
+                    _ => "error",
+                };
+                unanswered = true;
+            }
+            if (attempt >= retries)
+            {
+                recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), false, 0);
+                // No answer at some attempt: the server may have queued it. The ledger keeps it apart, so verification
+                // neither calls it lost nor, if it was counted, doubled.
+                if (unanswered) ledger.Uncertain(planned.Events);
+                return;
+            }
+            recorder.Retried(outcome);
+            await Task.Delay(TimeSpan.FromMilliseconds(250 * (attempt + 1)));
         }
     }
 }

@@ -49,6 +49,10 @@ public enum ScenarioKind
 /// <param name="DuplicateRatio">Share of requests that repeat an earlier request whole, as a provider's retry would.</param>
 /// <param name="Thresholds">Fail the run when one is not met.</param>
 /// <param name="StatsDays">Range of a stats query.</param>
+/// <param name="Retries">
+/// Times a request without a 2xx is sent again (after 250 ms, then 500 ms, …), as a provider retries: a request the
+/// server did queue but could not confirm (Redis gone between its write and its reply) is then confirmed by the retry.
+/// </param>
 public sealed record ScenarioSpec(
     string Name,
     ScenarioKind Kind,
@@ -56,7 +60,8 @@ public sealed record ScenarioSpec(
     int EventsPerRequest = 1,
     double DuplicateRatio = 0,
     Thresholds? Thresholds = null,
-    int StatsDays = 7);
+    int StatsDays = 7,
+    int Retries = 0);
 
 public enum SimulationType
 {
