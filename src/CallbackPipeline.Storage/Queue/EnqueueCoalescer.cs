@@ -9,7 +9,7 @@ namespace CallbackPipeline.Storage.Queue;
 /// transport that is priced and throttled per operation (Service Bus) does one operation for many requests.
 /// Memory is bounded: when <see cref="Capacity"/> requests are already waiting, an enqueue fails at once.
 /// </summary>
-public sealed class EnqueueCoalescer : IAsyncDisposable
+public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
 {
     private readonly Channel<PendingEnqueue> pending;
     private readonly Func<IReadOnlyList<PendingEnqueue>, Task> send;
@@ -46,11 +46,15 @@ public sealed class EnqueueCoalescer : IAsyncDisposable
         return request.Task;
     }
 
+    /// <summary>Takes no more requests and waits for the sends in flight.</summary>
     public async ValueTask DisposeAsync()
     {
         pending.Writer.TryComplete();
         await Task.WhenAll(senders);
     }
+
+    /// <summary>Takes no more requests; the sends in flight finish on their own.</summary>
+    public void Dispose() => pending.Writer.TryComplete();
 
     private async Task SendLoopAsync()
     {

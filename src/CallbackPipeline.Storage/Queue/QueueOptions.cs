@@ -15,6 +15,18 @@ public sealed class QueueOptions
     [Range(1, long.MaxValue)]
     public long MaxDepth { get; set; } = 1_000_000;
 
+    /// <summary>Redis Streams: <c>XADD</c>s in flight at once per receiver process; requests arriving meanwhile are coalesced.</summary>
+    [Range(1, 64)]
+    public int EnqueueConcurrency { get; set; } = 4;
+
+    /// <summary>Redis Streams: a coalesced stream entry stops growing at this many events.</summary>
+    [Range(1, 100_000)]
+    public int MaxEventsPerEntry { get; set; } = 500;
+
+    /// <summary>Redis Streams: requests that may wait for an <c>XADD</c> before a receiver answers 503.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxWaitingEnqueues { get; set; } = 10_000;
+
     /// <summary>Messages a worker takes at once.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 200;

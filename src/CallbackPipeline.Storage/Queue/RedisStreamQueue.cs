@@ -10,36 +10,72 @@ namespace CallbackPipeline.Storage.Queue;
 /// its events are applied; messages left pending by a consumer that died are taken over with XAUTOCLAIM once they
 /// have been idle for <see cref="QueueOptions.ClaimIdle"/>.
 /// </summary>
-public sealed class RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<QueueOptions> options, QueueDepth depth) : IEventQueue
+public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposable
 {
     public const string Group = "workers";
     private const string PayloadField = "d";
     private const string TraceField = "tp";
 
     private readonly string consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
-    private readonly QueueOptions settings = options.Value;
+    private readonly IConnectionMultiplexer redis;
+    private readonly RedisKeys keys;
+    private readonly QueueOptions settings;
+    private readonly QueueDepth depth;
+    private readonly Lazy<EnqueueCoalescer> coalescer;
     private RedisValue claimCursor = "0-0";
     private bool groupReady;
 
+    public RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<QueueOptions> options, QueueDepth depth)
+    {
+        (this.redis, this.keys, this.depth) = (redis, keys, depth);
+        settings = options.Value;
+        coalescer = new(() => new EnqueueCoalescer(AddGroupAsync, settings.EnqueueConcurrency, settings.MaxEventsPerEntry, settings.MaxWaitingEnqueues));
+    }
+
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task EnqueueAsync(IReadOnlyList<CallbackEvent> events, string? traceParent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Group commit: requests that arrive while an <c>XADD</c> is in flight go out together as one stream entry, and
+    /// each is answered when that entry is acknowledged (durable: AOF with <c>appendfsync always</c>). A request's
+    /// events are never split over entries, so it is queued whole or not at all.
+    /// </summary>
+    public Task EnqueueAsync(IReadOnlyList<CallbackEvent> events, string? traceParent, CancellationToken cancellationToken)
     {
         if (depth.Current >= settings.MaxDepth)
         {
             throw new QueueUnavailableException("The queue is over its depth limit.");
         }
-        NameValueEntry[] fields = traceParent is null
+        return coalescer.Value.EnqueueAsync(events, traceParent);
+    }
+
+    // The coalescer stops a group at MaxEventsPerEntry events, so a group is one entry (larger only by its last request).
+    private async Task AddGroupAsync(IReadOnlyList<PendingEnqueue> group)
+    {
+        var events = group.Count == 1 ? group[0].Events : group.SelectMany(r => r.Events).ToList();
+        var trace = group.Select(r => r.TraceParent).FirstOrDefault(t => t is not null);
+        NameValueEntry[] fields = trace is null
             ? [new(PayloadField, QueuePayload.Write(events))]
-            : [new(PayloadField, QueuePayload.Write(events)), new(TraceField, traceParent)];
+            : [new(PayloadField, QueuePayload.Write(events)), new(TraceField, trace)];
         try
         {
-            await Db.StreamAddAsync(keys.Stream, fields).WaitAsync(cancellationToken);
+            await Db.StreamAddAsync(keys.Stream, fields);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             throw new QueueUnavailableException("The queue cannot be reached.", e);
         }
+        foreach (var request in group) request.Complete();
+    }
+
+    /// <summary>Lets the enqueues in flight finish.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (coalescer.IsValueCreated) await coalescer.Value.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        if (coalescer.IsValueCreated) coalescer.Value.Dispose();
     }
 
     public async Task<IReadOnlyList<QueueDelivery>> ReceiveAsync(int max, CancellationToken cancellationToken)

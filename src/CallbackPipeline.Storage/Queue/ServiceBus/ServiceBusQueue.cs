@@ -12,7 +12,7 @@ namespace CallbackPipeline.Storage.Queue.ServiceBus;
 /// message only after its events are applied, abandon it when applying failed, and dead-letter it with the reason when
 /// it can never be applied. Lock loss is harmless: a message delivered again counts nothing twice.
 /// </summary>
-public sealed class ServiceBusQueue : IEventQueue, IAsyncDisposable
+public sealed class ServiceBusQueue : IEventQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>The application property holding the W3C trace context of the (first) request in a message.</summary>
     public const string TraceProperty = "traceparent";
@@ -183,5 +183,10 @@ public sealed class ServiceBusQueue : IEventQueue, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (coalescer.IsValueCreated) await coalescer.Value.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        if (coalescer.IsValueCreated) coalescer.Value.Dispose();
     }
 }
