@@ -34,6 +34,13 @@ public static class Problems
         return Make(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail);
     }
 
+    public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Make(StatusCodes.Status429TooManyRequests, "Too Many Requests", detail);
+    }
+
     private static ProblemHttpResult Make(int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails

@@ -9,9 +9,9 @@ using Microsoft.Extensions.Options;
 namespace CallbackPipeline.Api.Callbacks;
 
 /// <summary>
-/// <c>/v1/callbacks/{providerId}</c>: find the provider (404 first), read the bounded body, let the kind's format
-/// authenticate and parse it, queue the accepted events in one message, and only then answer 2xx.
-/// No counting and no database write happen here.
+/// <c>/v1/callbacks/{providerId}</c>: find the provider (404 first), refuse a source with too many recent 401s for it
+/// (429), read the bounded body, let the kind's format authenticate and parse it, queue the accepted events in one
+/// message, and only then answer 2xx. No counting and no database write happen here.
 /// </summary>
 public static class CallbackEndpoints
 {
@@ -31,6 +31,7 @@ public static class CallbackEndpoints
         IEventQueue queue,
         QueueSignal signal,
         PublicUrls urls,
+        AuthFailureThrottle throttle,
         PipelineMetrics metrics,
         TimeProvider clock,
         IOptions<CallbacksOptions> options,
@@ -60,6 +61,12 @@ public static class CallbackEndpoints
             return Reject(metrics, logger, providerId, kind, "kind_not_supported",
                 TypedResults.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Not Implemented", detail: $"Callbacks of kind {kind} are not supported yet."));
         }
+        var source = context.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(source, providerId) is { } wait)
+        {
+            return Reject(metrics, logger, providerId, kind, "throttled",
+                Problems.TooManyRequests(context, wait, "Too many failed authentications from this address for this provider; try again later."));
+        }
         if (await RequestBody.ReadAsync(context.Request, settings.MaxBodyBytes, ct) is not { } body)
         {
             return Reject(metrics, logger, providerId, kind, "too_large", Problems.TooLarge(settings.MaxBodyBytes));
@@ -81,9 +88,12 @@ public static class CallbackEndpoints
 
         if (read.Parsed is not { } parsed)
         {
-            return read.Status == StatusCodes.Status415UnsupportedMediaType
-                ? Reject(metrics, logger, providerId, kind, "content_type", Problems.UnsupportedMediaType(read.Reason!))
-                : Reject(metrics, logger, providerId, kind, "signature", Problems.Unauthorized(read.Reason!));
+            if (read.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                return Reject(metrics, logger, providerId, kind, "content_type", Problems.UnsupportedMediaType(read.Reason!));
+            }
+            throttle.Failed(source, providerId);
+            return Reject(metrics, logger, providerId, kind, "signature", Problems.Unauthorized(read.Reason!));
         }
         if (parsed.Processed == 0)
         {

@@ -7,6 +7,7 @@ using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Api.Stats;
 using CallbackPipeline.Api.TestSms;
 using CallbackPipeline.ServiceDefaults;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -20,13 +21,15 @@ public static class ApiRegistration
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbacksOptions>().BindConfiguration(CallbacksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var maxBody = builder.Configuration.GetValue($"{CallbacksOptions.Section}:{nameof(CallbacksOptions.MaxBodyBytes)}", new CallbacksOptions().MaxBodyBytes);
-        builder.WebHost.ConfigureKestrel(k =>
+        // From the validated options, so a bad limit stops start-up naming its key instead of failing inside Kestrel.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CallbacksOptions>>((k, callbacks) =>
         {
-            k.Limits.MaxRequestBodySize = maxBody;
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            k.Limits.MinRequestBodyDataRate = new(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            var limits = callbacks.Value;
+            k.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
+            k.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            k.Limits.MinRequestBodyDataRate = new(limits.MinBodyBytesPerSecond, limits.MinBodyRateGrace);
         });
+        services.AddSingleton<AuthFailureThrottle>();
 
         services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         services.AddSingleton<CallerResolver>();

@@ -26,4 +26,23 @@ public sealed class CallbacksOptions
     /// <summary>Seconds a 503 asks the caller to wait before retrying.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Failed authentications (401) one source may have against one provider per minute before its requests to that
+    /// provider get 429 until the minute is over; zero turns the throttle off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int AuthFailuresPerMinute { get; set; } = 30;
+
+    /// <summary>How long a client may take to send the request headers (Kestrel's RequestHeadersTimeout).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The slowest request body accepted, in bytes per second, once <see cref="MinBodyRateGrace"/> has passed.</summary>
+    [Range(1, 1_000_000)]
+    public int MinBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>How long a body may be slower than <see cref="MinBodyBytesPerSecond"/> before the request is ended (more than Kestrel's 1 s heartbeat).</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:05:00")]
+    public TimeSpan MinBodyRateGrace { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Hosting;
 using CallbackPipeline.Core.Providers;
@@ -46,6 +47,7 @@ public static class ProviderEndpoints
         var caller = Caller.From(context);
         if (!caller.IsAdmin) return AdminOnly();
 
+        if (Unreadable(request.Settings, request.Secrets) is { } unreadable) return unreadable;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         Names.Check(request.Name, errors, required: true);
         if (!ProviderKindSpec.TryParse(request.Kind, out var kind))
@@ -74,6 +76,7 @@ public static class ProviderEndpoints
         var caller = Caller.From(context);
         if (await store.GetAsync(caller.AccountId, id, ct) is null) return NoProvider();
         if (!caller.IsAdmin) return AdminOnly();
+        if (Unreadable(request.Settings, request.Secrets) is { } unreadable) return unreadable;
 
         ProblemHttpResult? failure = null;
         var result = await store.UpdateAsync(caller.AccountId, id, current =>
@@ -145,4 +148,12 @@ public static class ProviderEndpoints
     internal static ProblemHttpResult NoProvider() => Problems.NotFound("No such provider in this account.");
 
     internal static ProblemHttpResult AdminOnly() => Problems.Forbidden("This operation needs an admin key.");
+
+    private static ProblemHttpResult? Unreadable(JsonObject? settings, JsonObject? secrets)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!JsonText.IsReadable(settings)) errors["settings"] = ["contains text that is not valid UTF-8"];
+        if (!JsonText.IsReadable(secrets)) errors["secrets"] = ["contains text that is not valid UTF-8"];
+        return errors.Count > 0 ? Problems.Validation(errors) : null;
+    }
 }
