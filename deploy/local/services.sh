@@ -72,8 +72,15 @@ cbp_start_redis_cluster() {
     redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 \
       || { cbp_log "Redis Cluster create failed; see $dir/create.log"; return 1; }
   fi
-  for _ in $(seq 1 100); do
-    redis-cli -p "$1" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && { cbp_log "Redis Cluster up on ${nodes[*]}"; return; }
+  # Ready when every node says so and knows every other: a client connecting earlier may see a half-formed cluster.
+  local ready
+  for _ in $(seq 1 200); do
+    ready=1
+    for port in "$@"; do
+      redis-cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' || ready=0
+      [ "$(redis-cli -p "$port" cluster nodes 2>/dev/null | grep -c ' connected')" -eq $# ] || ready=0
+    done
+    [ "$ready" -eq 1 ] && { cbp_log "Redis Cluster up on ${nodes[*]}"; return; }
     sleep 0.1
   done
   cbp_log "Redis Cluster did not reach state ok; see $dir/*/redis.log"

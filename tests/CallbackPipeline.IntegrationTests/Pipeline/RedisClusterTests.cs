@@ -26,7 +26,9 @@ public sealed class RedisClusterTests(RedisClusterApp app) : IClassFixture<Redis
     public async Task ProvidersSpreadOverEveryNode_CountExactly_FlushRecountAndDelete()
     {
         var redis = app.Services.GetRequiredService<IConnectionMultiplexer>();
-        var primaries = redis.GetServers().Where(s => !s.IsReplica).ToList();
+        var primaries = await Polling.UntilAsync(
+            () => Task.FromResult(redis.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ClusterConfiguration is not null).ToList()),
+            servers => servers.Count == 3);
         Assert.Equal(3, primaries.Count);
         var account = await app.CreateAccountAsync();
         var keys = app.Services.GetRequiredService<RedisKeys>();
