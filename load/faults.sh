@@ -32,8 +32,8 @@ done
 data="$root/.local/faults"
 redis_port=${CBP_FAULTS_REDIS_PORT:-46379}
 pg_port=${CBP_FAULTS_PG_PORT:-45432}
-receiver_port=48080
-worker_port=48081
+receiver_port=${CBP_FAULTS_RECEIVER_PORT:-48080}
+worker_port=$((receiver_port + 1))
 key="faults-operator-key-0123456789abcdef"
 app="$root/src/CallbackPipeline.Api/bin/Release/net10.0"
 harness="$root/load/CallbackPipeline.Load/bin/Release/net10.0/CallbackPipeline.Load.dll"
