@@ -16,8 +16,14 @@ mkdir -p "$data"
 cbp_ensure_packages
 app_pid=""
 stop() {
-  trap - INT TERM EXIT
-  [ -n "$app_pid" ] && kill -TERM "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  # A second Ctrl-C (or a TERM from a supervisor as well) must not cut the clean-up short: the app has to exit,
+  # acknowledging only what it applied, before Redis and PostgreSQL go.
+  trap '' INT TERM
+  trap - EXIT
+  if [ -n "$app_pid" ]; then
+    kill -TERM "$app_pid" 2>/dev/null || true
+    while kill -0 "$app_pid" 2>/dev/null; do sleep 0.1; done
+  fi
   cbp_stop_redis "$redis_port"
   cbp_stop_postgres "$data/postgres"
   cbp_log "stopped"
