@@ -72,7 +72,9 @@ public static class StorageRegistration
         services.AddSingleton<IEventQueue>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
             ? ActivatorUtilities.CreateInstance<ServiceBusQueue>(sp)
             : ActivatorUtilities.CreateInstance<RedisStreamQueue>(sp));
-        services.AddSingleton<DeadLetterStore>();
+        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
+            ? ActivatorUtilities.CreateInstance<ServiceBusDeadLetterStore>(sp)
+            : ActivatorUtilities.CreateInstance<DeadLetterStore>(sp));
         services.AddSingleton<CounterStore>();
         services.AddSingleton<FlushStore>();
         services.AddSingleton<ProviderDataCleaner>();

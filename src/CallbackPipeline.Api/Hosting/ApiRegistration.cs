@@ -31,7 +31,7 @@ public static class ApiRegistration
         });
         services.AddSingleton<AuthFailureThrottle>();
 
-        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<ProviderDirectory>();

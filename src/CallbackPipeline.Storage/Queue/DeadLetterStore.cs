@@ -3,8 +3,17 @@ using StackExchange.Redis;
 
 namespace CallbackPipeline.Storage.Queue;
 
-/// <summary>The dead-letter stream, for operators: what is there and why, and putting a message back on the queue.</summary>
-public sealed class DeadLetterStore(IConnectionMultiplexer redis, RedisKeys keys, IEventQueue queue)
+/// <summary>Dead-lettered messages, for operators: what is there and why, and putting a message back on the queue.</summary>
+public interface IDeadLetterStore
+{
+    Task<IReadOnlyList<DeadLetter>> ListAsync(int count, CancellationToken cancellationToken);
+
+    /// <summary>Queues the message's events again and removes it from the dead letters. Replaying twice counts nothing twice.</summary>
+    Task<ReplayOutcome> ReplayAsync(string id, CancellationToken cancellationToken);
+}
+
+/// <summary>The Redis Streams transport's dead-letter stream.</summary>
+public sealed class DeadLetterStore(IConnectionMultiplexer redis, RedisKeys keys, IEventQueue queue) : IDeadLetterStore
 {
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int count, CancellationToken cancellationToken)
     {
@@ -12,7 +21,6 @@ public sealed class DeadLetterStore(IConnectionMultiplexer redis, RedisKeys keys
         return entries.Select(ToDeadLetter).ToList();
     }
 
-    /// <summary>Queues the message's events again and removes it from the dead letters. Replaying twice counts nothing twice.</summary>
     public async Task<ReplayOutcome> ReplayAsync(string id, CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();

@@ -91,14 +91,15 @@ public sealed class UnreachableServiceBusTests(ServiceBusDownApp app) : IClassFi
     }
 
     [Fact]
-    public async Task TheDeadLetterTools_SayWhereServiceBusKeepsDeadLetters()
+    public async Task TheDeadLetterTools_Answer503WithRetryAfter_WhileServiceBusIsUnreachable()
     {
         using var op = app.Operator();
 
-        var list = await op.GetAsync("/v1/admin/dead-letters");
-
-        Assert.Equal(HttpStatusCode.Conflict, list.StatusCode);
-        Assert.Contains("dead-letter subqueue of 'callbacks'", await list.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsync("/v1/admin/dead-letters/x/replay", null)).StatusCode);
+        foreach (var response in new[] { await op.GetAsync("/v1/admin/dead-letters"), await op.PostAsync("/v1/admin/dead-letters/42/replay", null) })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Contains("Service Bus cannot be reached", await response.Content.ReadAsStringAsync());
+        }
     }
 }

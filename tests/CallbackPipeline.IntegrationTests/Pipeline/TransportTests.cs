@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using CallbackPipeline.Core.Stats;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Queue;
@@ -84,6 +85,11 @@ public abstract class TransportTests(PipelineApp app)
 
         Assert.Equal(1, (await account.StatsUntilAsync(id, Today, Today, s => s.Total("sent") >= 1)).Total("sent"));
         await Polling.UntilAsync(() => queue.StatsAsync(CancellationToken.None), s => s.DeadLetters > deadBefore && s.Depth == 0);
+
+        // The operator's tools see it with its reason, whichever transport keeps it.
+        using var op = app.Operator();
+        var listed = JsonNode.Parse(await op.GetStringAsync("/v1/admin/dead-letters"))!.AsArray();
+        Assert.Contains(listed, d => d!["reason"]!.GetValue<string>().Contains("not a readable", StringComparison.Ordinal));
     }
 }
 
