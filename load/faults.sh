@@ -30,9 +30,10 @@ done
 [ ${#faults[@]} -gt 0 ] || faults=(worker-kill redis-restart postgres-stop queue-full sigterm)
 
 data="$root/.local/faults"
-redis_port=${CBP_FAULTS_REDIS_PORT:-46379}
-pg_port=${CBP_FAULTS_PG_PORT:-45432}
-receiver_port=${CBP_FAULTS_RECEIVER_PORT:-48080}
+# Ports below the kernel's ephemeral range (32768+), where no client socket can hold them when a service restarts.
+redis_port=${CBP_FAULTS_REDIS_PORT:-23379}
+pg_port=${CBP_FAULTS_PG_PORT:-23432}
+receiver_port=${CBP_FAULTS_RECEIVER_PORT:-23080}
 worker_port=$((receiver_port + 1))
 key="faults-operator-key-0123456789abcdef"
 app="$root/src/CallbackPipeline.Api/bin/Release/net10.0"
@@ -94,7 +95,18 @@ start_load() {
   dotnet "$harness" run "$file" --target "http://127.0.0.1:$receiver_port" --operator-key "$key" \
     --host-pid "$receiver_pid" --verify-timeout 120 --reports "$data/reports" > "$data/$1.out" 2>&1 &
   load_pid=$!
-  until grep -q "^scenario" "$data/$1.out" 2>/dev/null; do sleep 0.2; done
+  wait_for "^scenario" "$1"
+}
+
+# wait_for PATTERN NAME: until the harness prints PATTERN; fails the run if it dies or 10 minutes pass first.
+wait_for() {
+  local deadline=$((SECONDS + 600))
+  until grep -q "$1" "$data/$2.out" 2>/dev/null; do
+    if ! kill -0 "$load_pid" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
+      log "$2: the harness stopped before '$1'"; tail -n 20 "$data/$2.out"; exit 1
+    fi
+    sleep 0.2
+  done
 }
 
 # wait_load: waits for the harness and its verification; $load_status is its exit code.
@@ -123,7 +135,7 @@ finish_load() {
 pending() { redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | head -n1; }
 # Entries delivered to the running worker and not acknowledged (its consumer name starts with host-pid).
 worker_pending() {
-  redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | grep -A1 "^$(hostname)-$worker_pid-" | sed -n 2p
+  redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | grep -A1 "^$(hostname -s)-$worker_pid-" | sed -n 2p
 }
 cut_batches() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:batch' 2>/dev/null | wc -l; }
 readyz() { curl -s -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$1/readyz"; curl -s "http://127.0.0.1:$1/readyz" | grep -o '"status":"[a-z]*"' | head -n1; }
@@ -138,6 +150,8 @@ fault_worker_kill() {
     sleep "0.$((RANDOM % 9 + 1))"
     if [ $((i % 3)) -eq 1 ]; then
       # Mid-flush, for certain: hold daily_stats locked so the flush stops between its Redis cut and its commit.
+      # First let the new worker recover any batch an earlier kill left cut, so only this kill's batch is seen.
+      for _ in $(seq 1 100); do [ "$(cut_batches)" -eq 0 ] && break; sleep 0.05; done
       cbp_as_pg "$(cbp_pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d faults -q \
         -c "begin; lock table daily_stats in exclusive mode; select pg_sleep(3); commit;" >/dev/null &
       local lock_pid=$!
@@ -207,10 +221,14 @@ fault_queue_full() {
   local ready depth
   ready=$(readyz "$receiver_port")
   depth=$(redis-cli -p "$redis_port" xlen cbp:queue)
-  until grep -q "verifying" "$data/queue-full.out"; do sleep 0.5; done
+  wait_for "verifying" queue-full
   start_worker
   wait_load; load_pid=""
   local rss; rss=$(grep -o 'Host RSS max: [0-9]* MiB' "$data/queue-full.out" || true)
+  # It must have refused (a limit that no longer applied would pass verification with every request 2xx'ed), and
+  # held the stream near the limit: what arrives within one depth refresh may pass.
+  if ! grep -E '^\| callbacks ' "$data/queue-full.out" | grep -qE '503: [0-9]+'; then problem="no request was refused"; fi
+  if [ "${depth:-0}" -gt 500 ]; then problem="the stream grew to $depth entries, past the limit of 400"; fi
   finish_load queue-full "Queue:MaxDepth 400 and no worker until the load ended: depth held at $depth messages, receiver /readyz $ready; receiver ${rss:-RSS not sampled}"
   stop_pid "$worker_pid"; worker_pid=""
   stop_pid "$receiver_pid"; start_receiver
@@ -233,9 +251,12 @@ fault_sigterm() {
   # Expected while the receiver restarts: refused connections, and "ended" ones, keep-alive connections the server
   # closed as a request went out on them (the provider retries both; in Kubernetes the preStop pause avoids them).
   # A request that broke half-way or hung would be a failed drain.
-  if grep -E '^\| (callbacks|sent-events) ' "$data/sigterm.out" | grep -qE 'error[-A-Za-z]*: [0-9]+|timeout: [0-9]+'; then
+  if grep -E '^\| (callbacks|sent-events) ' "$data/sigterm.out" | grep -qE '(error[-A-Za-z]*|timeout)( retried)?: [0-9]+'; then
     problem="requests broke off or hung during the receiver's shutdown"
   fi
+  if [ "$receiver_exit" -ne 0 ] || [ "$worker_exit" -ne 0 ]; then problem="a process did not exit 0 on SIGTERM"; fi
+  if [ "$receiver_ms" -gt 15000 ] || [ "$worker_ms" -gt 15000 ]; then problem="a process took over 15 s to stop"; fi
+  if [ "${left:-0}" -ne 0 ]; then problem="the worker left $left entries unacknowledged"; fi
   finish_load sigterm "SIGTERM to the receiver (exit $receiver_exit after $receiver_ms ms) and to the worker (exit $worker_exit after $worker_ms ms, ${left:-0} entries left unacknowledged)"
   stop_pid "$worker_pid"; worker_pid=""
 }

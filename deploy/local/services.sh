@@ -68,7 +68,8 @@ cbp_start_redis_cluster() {
     nodes+=("127.0.0.1:$port")
   done
   for _ in $(seq 1 50); do redis-cli -p "$1" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  if ! redis-cli -p "$1" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then
+  # Created once: nodes restarted on their old data (nodes.conf) form the same cluster again by themselves.
+  if redis-cli -p "$1" cluster info 2>/dev/null | grep -q 'cluster_slots_assigned:0'; then
     redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 \
       || { cbp_log "Redis Cluster create failed; see $dir/create.log"; return 1; }
   fi

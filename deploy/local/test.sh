@@ -9,7 +9,8 @@ cd "$root"
 
 data="$root/.local/test"
 redis_port=${CBP_TEST_REDIS_PORT:-26379}
-cluster_ports=(${CBP_TEST_REDIS_CLUSTER_PORTS:-27001 27002 27003})
+# Below the kernel's ephemeral range (32768+), so the cluster bus ports (port + 10000) are never taken by a client socket.
+cluster_ports=(${CBP_TEST_REDIS_CLUSTER_PORTS:-17001 17002 17003})
 pg_port=${CBP_TEST_PG_PORT:-25432}
 
 cbp_ensure_packages --with-chromium

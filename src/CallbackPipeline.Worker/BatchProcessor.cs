@@ -44,18 +44,12 @@ public sealed class BatchProcessor(
             "apply events", ActivityKind.Consumer, contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new ActivityLink(c)));
         activity?.SetTag("messaging.batch.message_count", good.Count);
         var byKind = new KindTally();
-        CountResult result;
-        try
-        {
-            result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
-            await queue.CompleteAsync(good, cancellationToken);
-        }
-        catch
-        {
-            // Delivered again later; whatever of it was counted before the failure counts nothing twice.
-            await queue.AbandonAsync(good, CancellationToken.None);
-            throw;
-        }
+        // When applying fails the messages are not given back: they come again once their lock (Service Bus) or claim
+        // time (Redis Streams) runs out, and what was counted before the failure counts nothing twice. Abandoning them
+        // would make Service Bus deliver them again at once and add to their delivery count, so a Redis outage of a
+        // few seconds would dead-letter messages whose callbacks were answered 2xx.
+        var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
+        await queue.CompleteAsync(good, cancellationToken);
 
         foreach (var (kind, applied, duplicates, tooLate) in byKind.Rows)
         {

@@ -18,6 +18,7 @@ public sealed class QueueConsumer(
     {
         var settings = options.Value;
         var idleDelay = TimeSpan.FromMilliseconds(1);
+        var failureDelay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
             IReadOnlyList<QueueDelivery> batch;
@@ -46,11 +47,14 @@ public sealed class QueueConsumer(
             {
                 // Not cancelled by shutdown: a batch that started is finished and acknowledged, or left pending whole.
                 await processor.ProcessAsync(batch, CancellationToken.None);
+                failureDelay = TimeSpan.FromMilliseconds(200);
             }
             catch (Exception e)
             {
+                // Backs off while failures last (Redis down): each batch taken meanwhile waits out its lock or claim time.
                 logger.BatchFailed(batch.Count, e);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken);
+                await Task.Delay(failureDelay, stoppingToken);
+                failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
     }

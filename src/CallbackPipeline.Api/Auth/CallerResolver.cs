@@ -11,14 +11,18 @@ namespace CallbackPipeline.Api.Auth;
 /// <summary>
 /// Resolves a bearer key to a <see cref="Caller"/>. Account keys are cached for at most a second, so a revoked
 /// key stops working within a second while polling dashboards cost no database round trip per request. While
-/// PostgreSQL is unreachable a key seen before keeps its last answer (sent events and stats keep flowing); a key never
-/// seen gets 503.
+/// PostgreSQL is unreachable a key confirmed in the last five minutes keeps its answer (sent events keep flowing); any
+/// other key gets 503.
 /// </summary>
 public sealed class CallerResolver(ApiKeyStore keys, IOptions<AuthOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(1);
+
+    // An answer confirmed longer ago may predate a revocation made through another receiver: not served stale.
+    private static readonly TimeSpan StaleLimit = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StaleRetry = TimeSpan.FromSeconds(5);
     private readonly byte[] operatorHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.OperatorKey));
-    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Expires)> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Expires, DateTimeOffset Confirmed)> cache = new(StringComparer.Ordinal);
 
     public async Task<Caller?> ResolveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -40,14 +44,16 @@ public sealed class CallerResolver(ApiKeyStore keys, IOptions<AuthOptions> optio
         {
             found = await keys.FindAsync(key, cancellationToken);
         }
-        catch (NpgsqlException e) when (e.IsTransient && cached.Expires != default)
+        catch (NpgsqlException e) when (e.IsTransient && cached.Confirmed != default && now - cached.Confirmed <= StaleLimit)
         {
-            // PostgreSQL is unreachable, so no key can be created or revoked either: the last answer still holds.
+            // PostgreSQL is unreachable, so no key can be revoked meanwhile: a recent answer still holds. It is reused
+            // for a few seconds before the next attempt, so requests do not each wait out a connect timeout.
+            cache[hashKey] = cached with { Expires = now + StaleRetry };
             return cached.Caller;
         }
         var caller = found is null ? null : new Caller(false, found.AccountId, found.Role);
         if (cache.Count > 10_000) cache.Clear();
-        cache[hashKey] = (caller, now + CacheTtl);
+        cache[hashKey] = (caller, now + CacheTtl, now);
         return caller;
     }
 }

@@ -19,9 +19,6 @@ public interface IEventQueue
     /// <summary>Removes messages whose events have been applied.</summary>
     Task CompleteAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken);
 
-    /// <summary>Gives messages back after applying them failed, to be delivered again (Redis Streams: after <see cref="QueueOptions.ClaimIdle"/>).</summary>
-    Task AbandonAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken);
-
     /// <summary>Moves a message that can never be applied aside, with the reason.</summary>
     Task DeadLetterAsync(QueueDelivery delivery, string reason, CancellationToken cancellationToken);
 

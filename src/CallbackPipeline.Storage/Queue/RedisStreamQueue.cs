@@ -100,9 +100,6 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
         await Db.ScriptEvaluateAsync(LuaScripts.AckAndDelete, [keys.Stream], args);
     }
 
-    /// <summary>Nothing to do: the entries stay pending and are taken over once idle for <see cref="QueueOptions.ClaimIdle"/>.</summary>
-    public Task AbandonAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken) => Task.CompletedTask;
-
     public async Task DeadLetterAsync(QueueDelivery delivery, string reason, CancellationToken cancellationToken)
     {
         await Db.StreamAddAsync(keys.DeadLetters,

@@ -12,7 +12,7 @@ public static class TestServers
     public static string Redis => Environment.GetEnvironmentVariable("CALLBACKPIPELINE_TEST_REDIS") ?? "127.0.0.1:26379";
 
     /// <summary>A 3-node Redis Cluster (deploy/local/test.sh starts one from Debian's redis-server).</summary>
-    public static string RedisCluster => Environment.GetEnvironmentVariable("CALLBACKPIPELINE_TEST_REDIS_CLUSTER") ?? "127.0.0.1:27001,127.0.0.1:27002,127.0.0.1:27003";
+    public static string RedisCluster => Environment.GetEnvironmentVariable("CALLBACKPIPELINE_TEST_REDIS_CLUSTER") ?? "127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003";
 
     public static string Postgres => Environment.GetEnvironmentVariable("CALLBACKPIPELINE_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=25432;Username=postgres";
 

@@ -9,8 +9,9 @@ namespace CallbackPipeline.Storage.Queue.ServiceBus;
 /// The Azure Service Bus transport. Receivers coalesce concurrent requests (<see cref="EnqueueCoalescer"/>), pack their
 /// events into as few messages as fit (<see cref="MessagePacker"/>) and send them as one <see cref="ServiceBusMessageBatch"/>,
 /// because Service Bus prices and throttles per message. Workers receive in PeekLock batches with prefetch, complete a
-/// message only after its events are applied, abandon it when applying failed, and dead-letter it with the reason when
-/// it can never be applied. Lock loss is harmless: a message delivered again counts nothing twice.
+/// message only after its events are applied, and dead-letter it with the reason when
+/// it can never be applied; when applying fails it is left to its lock, which paces the next delivery. Lock loss is
+/// harmless: a message delivered again counts nothing twice.
 /// </summary>
 public sealed class ServiceBusQueue : IEventQueue, IAsyncDisposable, IDisposable
 {
@@ -129,9 +130,6 @@ public sealed class ServiceBusQueue : IEventQueue, IAsyncDisposable, IDisposable
 
     public Task CompleteAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken) =>
         SettleAsync(deliveries, m => receiver.Value.CompleteMessageAsync(m, cancellationToken));
-
-    public Task AbandonAsync(IReadOnlyList<QueueDelivery> deliveries, CancellationToken cancellationToken) =>
-        SettleAsync(deliveries, m => receiver.Value.AbandonMessageAsync(m, cancellationToken: cancellationToken));
 
     public Task DeadLetterAsync(QueueDelivery delivery, string reason, CancellationToken cancellationToken) =>
         SettleAsync([delivery], m => receiver.Value.DeadLetterMessageAsync(m, reason, $"dead-lettered by CallbackPipeline after {delivery.DeliveryCount} deliveries", cancellationToken));

@@ -155,18 +155,17 @@ public sealed class ServiceBusQueueTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Complete_abandon_and_dead_letter_settle_the_received_messages()
+    public async Task Complete_and_dead_letter_settle_the_received_messages_and_nothing_else()
     {
         var messages = new[] { Received(QueuePayload.Write(Events("a", 1)), 1), Received(QueuePayload.Write(Events("b", 1)), 1), Received([1, 2], 11) };
         receiver.Setup(r => r.ReceiveMessagesAsync(10, settings.MaxWait, It.IsAny<CancellationToken>())).ReturnsAsync(messages);
         var deliveries = await Queue.ReceiveAsync(10, CancellationToken.None);
 
-        await Queue.CompleteAsync([deliveries[0]], CancellationToken.None);
-        await Queue.AbandonAsync([deliveries[1]], CancellationToken.None);
+        await Queue.CompleteAsync([deliveries[0], deliveries[1]], CancellationToken.None);
         await Queue.DeadLetterAsync(deliveries[2], "payload is not a readable queue message", CancellationToken.None);
 
         receiver.Verify(r => r.CompleteMessageAsync(messages[0], It.IsAny<CancellationToken>()), Times.Once);
-        receiver.Verify(r => r.AbandonMessageAsync(messages[1], null, It.IsAny<CancellationToken>()), Times.Once);
+        receiver.Verify(r => r.CompleteMessageAsync(messages[1], It.IsAny<CancellationToken>()), Times.Once);
         receiver.Verify(r => r.DeadLetterMessageAsync(messages[2], "payload is not a readable queue message", It.Is<string>(d => d.Contains("11 deliveries")), It.IsAny<CancellationToken>()), Times.Once);
         receiver.Verify(r => r.ReceiveMessagesAsync(10, settings.MaxWait, It.IsAny<CancellationToken>()));
         receiver.VerifyNoOtherCalls();
