@@ -47,6 +47,9 @@ public static class StorageRegistration
         {
             var redis = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Redis!);
             redis.AbortOnConnectFail = false;
+            // The .NET thread pool rather than the client's own dedicated I/O threads: on a small box those threads
+            // competed with the request threads (half the receiver's CPU samples ran on them under ingest).
+            redis.SocketManager = SocketManager.ThreadPool;
             return ConnectionMultiplexer.Connect(redis);
         });
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Postgres!));
