@@ -138,7 +138,8 @@ worker_pending() {
   redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | grep -A1 "^$(hostname -s)-$worker_pid-" | sed -n 2p
 }
 cut_batches() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:batch' 2>/dev/null | wc -l; }
-readyz() { curl -s -o /dev/null -w '%{http_code} ' "http://127.0.0.1:$1/readyz"; curl -s "http://127.0.0.1:$1/readyz" | grep -o '"status":"[a-z]*"' | head -n1; }
+# readyz PORT: the status code and the status of one /readyz answer.
+readyz() { curl -s -w ' %{http_code}' "http://127.0.0.1:$1/readyz" | sed -E 's/.*("status":"[a-z]+").* ([0-9]+)$/\2 \1/'; }
 
 fault_worker_kill() {
   start_worker

@@ -77,7 +77,7 @@ public static class StorageRegistration
             : ActivatorUtilities.CreateInstance<RedisStreamQueue>(sp));
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
             ? ActivatorUtilities.CreateInstance<ServiceBusDeadLetterStore>(sp)
-            : ActivatorUtilities.CreateInstance<DeadLetterStore>(sp));
+            : ActivatorUtilities.CreateInstance<RedisDeadLetterStore>(sp));
         services.AddSingleton<CounterStore>();
         services.AddSingleton<FlushStore>();
         services.AddSingleton<ProviderDataCleaner>();

@@ -1,7 +1,5 @@
-using System.Globalization;
 using Azure.Messaging.ServiceBus;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
@@ -14,7 +12,7 @@ namespace CallbackPipeline.Api.Hosting;
 /// a 500. Callbacks do not get here (they catch queue failures themselves and answer from the provider cache);
 /// management, stats and repair routes do.
 /// </summary>
-public sealed class DependencyUnavailableExceptionHandler(IProblemDetailsService problems, IOptions<CallbacksOptions> options) : IExceptionHandler
+public sealed class DependencyUnavailableExceptionHandler(IOptions<CallbacksOptions> options) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -26,18 +24,8 @@ public sealed class DependencyUnavailableExceptionHandler(IProblemDetailsService
             _ => null,
         };
         if (what is null) return false;
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service Unavailable",
-                Detail = $"{what} cannot be reached right now; retry shortly.",
-                Type = "https://www.rfc-editor.org/rfc/rfc9110#status.503",
-            },
-        });
+        await Problems.Unavailable(httpContext, options.Value.RetryAfterSeconds, $"{what} cannot be reached right now; retry shortly.")
+            .ExecuteAsync(httpContext);
+        return true;
     }
 }

@@ -7,7 +7,7 @@ namespace CallbackPipeline.Storage.Queue;
 /// Group commit for enqueues: requests that arrive while a send is in flight wait together and go out in the next
 /// send. Under light load every request is sent on its own at once; under heavy load groups grow by themselves, so a
 /// transport that is priced and throttled per operation (Service Bus) does one operation for many requests.
-/// Memory is bounded: when <see cref="Capacity"/> requests are already waiting, an enqueue fails at once.
+/// Memory is bounded: when <c>capacity</c> requests are already waiting, an enqueue fails at once.
 /// </summary>
 public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
 {
@@ -27,12 +27,9 @@ public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
     {
         this.send = send;
         this.maxEventsPerGroup = maxEventsPerGroup;
-        Capacity = capacity;
         pending = Channel.CreateBounded<PendingEnqueue>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
         senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(SendLoopAsync)).ToArray();
     }
-
-    public int Capacity { get; }
 
     /// <summary>Completes when the group holding these events has been sent; fails when it could not be.</summary>
     /// <exception cref="QueueUnavailableException">Too many requests are already waiting, or the send failed.</exception>
@@ -92,6 +89,10 @@ public sealed class PendingEnqueue(IReadOnlyList<CallbackEvent> events, string? 
     public IReadOnlyList<CallbackEvent> Events { get; } = events;
 
     public string? TraceParent { get; } = traceParent;
+
+    /// <summary>The trace context a message of these requests carries: the first one's that has any.</summary>
+    public static string? FirstTraceParent(IEnumerable<PendingEnqueue> requests) =>
+        requests.Select(r => r.TraceParent).FirstOrDefault(t => t is not null);
 
     public Task Task => done.Task;
 

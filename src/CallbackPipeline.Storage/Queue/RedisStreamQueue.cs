@@ -52,7 +52,7 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
     private async Task AddGroupAsync(IReadOnlyList<PendingEnqueue> group)
     {
         var events = group.Count == 1 ? group[0].Events : group.SelectMany(r => r.Events).ToList();
-        var trace = group.Select(r => r.TraceParent).FirstOrDefault(t => t is not null);
+        var trace = PendingEnqueue.FirstTraceParent(group);
         NameValueEntry[] fields = trace is null
             ? [new(PayloadField, QueuePayload.Write(events))]
             : [new(PayloadField, QueuePayload.Write(events)), new(TraceField, trace)];

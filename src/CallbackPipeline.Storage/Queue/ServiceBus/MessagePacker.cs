@@ -53,8 +53,7 @@ public static class MessagePacker
         var body = QueuePayload.Write(events);
         if (body.Length <= maxBytes || events.Count == 1)
         {
-            var trace = requests.Select(r => r.TraceParent).FirstOrDefault(t => t is not null);
-            messages.Add(new PackedMessage(body, events.Count, trace, requests));
+            messages.Add(new PackedMessage(body, events.Count, PendingEnqueue.FirstTraceParent(requests), requests));
             return;
         }
         var half = events.Count / 2;

@@ -64,7 +64,7 @@ public sealed class ServiceBusQueue : IEventQueue, IAsyncDisposable, IDisposable
     }
 
     /// <summary>Sends one coalesced group; a request is complete once every message holding its events is sent.</summary>
-    internal async Task SendGroupAsync(IReadOnlyList<PendingEnqueue> group)
+    private async Task SendGroupAsync(IReadOnlyList<PendingEnqueue> group)
     {
         var messages = MessagePacker.Pack(group, settings.MaxEventsPerMessage, settings.MaxMessageBytes);
         var unsent = new Dictionary<PendingEnqueue, int>(ReferenceEqualityComparer.Instance);

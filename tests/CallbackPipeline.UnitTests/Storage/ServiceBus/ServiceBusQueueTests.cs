@@ -106,6 +106,22 @@ public sealed class ServiceBusQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_request_spread_over_batches_is_not_confirmed_when_a_later_batch_fails()
+    {
+        messagesPerBatch = 1;
+        settings.MaxEventsPerMessage = 1;
+        var sends = 0;
+        sender.Setup(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()))
+            .Returns(() => Interlocked.Increment(ref sends) == 2
+                ? Task.FromException(new ServiceBusException("throttled", ServiceBusFailureReason.ServiceBusy))
+                : Task.CompletedTask);
+
+        await Assert.ThrowsAsync<QueueUnavailableException>(() => Queue.EnqueueAsync(Events("m", 3), null, CancellationToken.None));
+
+        Assert.Equal(2, sends);
+    }
+
+    [Fact]
     public async Task A_send_the_broker_refuses_is_queue_unavailable_so_the_receiver_answers_503()
     {
         sender.Setup(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()))
