@@ -8,7 +8,7 @@ namespace CallbackPipeline.Storage.Counting;
 /// <summary>
 /// Applies events to the per-provider per-day counters exactly once. The dedup records and the counters change
 /// in one script per provider, so an event applied twice (a redelivery, a provider retry) is a no-op.
-/// The layout of the dedup records lives only here and in count.lua.
+/// The layout of the dedup records lives in <see cref="DedupRecord"/> and count.lua.
 /// </summary>
 public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<CountingOptions> options, TimeProvider clock)
 {
@@ -29,7 +29,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         var window = (long)options.Value.DedupWindow.TotalSeconds;
         var calls = events
             .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
-            .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, traceParent ?? "", byKind)))
+            .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, options.Value.DedupFirstBucketBits, traceParent ?? "", byKind)))
             .ToList();
         var total = default(CountResult);
         foreach (var result in await Task.WhenAll(calls))
@@ -39,9 +39,10 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         return total;
     }
 
-    private async Task<CountResult> Run(IDatabase db, string providerId, CallbackEvent[] events, long now, long window, string traceParent, KindTally? byKind)
+    private async Task<CountResult> Run(
+        IDatabase db, string providerId, CallbackEvent[] events, long now, long window, int firstBucketBits, string traceParent, KindTally? byKind)
     {
-        var (redisKeys, args) = ScriptArguments(keys.Provider(providerId), events, now, window, traceParent);
+        var (redisKeys, args) = ScriptArguments(keys.Provider(providerId), events, now, window, firstBucketBits, traceParent);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(LuaScripts.Count, redisKeys, args))!;
         if (byKind is not null)
         {
@@ -52,37 +53,26 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
     }
 
     /// <summary>The keys and arguments of one count.lua call (see the script for their layout).</summary>
-    public static (RedisKey[] Keys, RedisValue[] Args) ScriptArguments(ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window, string traceParent = "")
+    public static (RedisKey[] Keys, RedisValue[] Args) ScriptArguments(
+        ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window, int firstBucketBits, string traceParent = "")
     {
-        var redisKeys = new RedisKey[4 + (2 * events.Count)];
-        var args = new RedisValue[3 + (4 * events.Count)];
-        redisKeys[0] = provider.Gone;
-        redisKeys[1] = provider.Dirty;
-        redisKeys[2] = provider.Since;
-        redisKeys[3] = provider.Trace;
+        RedisKey[] redisKeys = [provider.Gone, provider.Dirty, provider.Since, provider.Trace];
+        var args = new RedisValue[5 + (5 * events.Count)];
         args[0] = now;
         args[1] = window;
         args[2] = traceParent;
+        args[3] = provider.Prefix;
+        args[4] = firstBucketBits;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            redisKeys[4 + (2 * i)] = provider.Message(e.MessageId);
-            redisKeys[5 + (2 * i)] = provider.Day(e.Day);
-            args[3 + (4 * i)] = KindName(e.Kind);
-            args[4 + (4 * i)] = e.Distinct ?? string.Empty;
-            args[5 + (4 * i)] = e.EventTime;
-            args[6 + (4 * i)] = ProviderKeys.DayText(e.Day);
+            var a = 5 + (5 * i);
+            args[a] = DedupRecord.Primary(e);
+            args[a + 1] = DedupRecord.Secondary(e) ?? RedisValue.EmptyString;
+            args[a + 2] = DedupRecord.Value(e);
+            args[a + 3] = e.EventTime;
+            args[a + 4] = ProviderKeys.DayText(e.Day);
         }
         return (redisKeys, args);
     }
-
-    private static string KindName(EventKind kind) => kind switch
-    {
-        EventKind.Sent => "sent",
-        EventKind.Delivered => "delivered",
-        EventKind.Failed => "failed",
-        EventKind.Clicked => "clicked",
-        EventKind.Replied => "replied",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
 }

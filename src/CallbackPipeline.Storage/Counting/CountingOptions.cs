@@ -13,4 +13,12 @@ public sealed class CountingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "90.00:00:00")]
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How many dedup buckets (2 to this power) a provider's first generation of records gets. Later generations are
+    /// sized from the one before (count.lua); a provider that will take far more than 64 × 2^bits records in its first
+    /// window only costs more memory per record until its second.
+    /// </summary>
+    [Range(0, 20)]
+    public int DedupFirstBucketBits { get; set; } = 8;
 }

@@ -5,8 +5,9 @@ using StackExchange.Redis;
 namespace CallbackPipeline.Storage.Counting;
 
 /// <summary>
-/// Rebuilds a provider's daily counts from its dedup records, which hold the day each event was counted on.
-/// Records live for the dedup window, so the days inside it can be recounted; older days cannot.
+/// Rebuilds a provider's daily counts from its dedup records, whose values hold the day and the counter each record
+/// counted on (<see cref="DedupRecord"/>). Records live for the dedup window, so the days inside it can be recounted;
+/// older days cannot.
 /// </summary>
 public sealed class Recounter(IConnectionMultiplexer redis, RedisKeys keys)
 {
@@ -14,24 +15,15 @@ public sealed class Recounter(IConnectionMultiplexer redis, RedisKeys keys)
     {
         var days = new Dictionary<DateOnly, DailyCounts>();
         var db = redis.GetDatabase();
-        var pattern = keys.Provider(providerId).Message("*");
+        var pattern = keys.Provider(providerId).DedupBuckets;
         foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
         {
-            await foreach (var key in server.KeysAsync(pattern: pattern.ToString(), pageSize: 1000).WithCancellation(cancellationToken))
+            await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000).WithCancellation(cancellationToken))
             {
                 foreach (var field in await db.HashGetAllAsync(key))
                 {
-                    var name = (string)field.Name!;
-                    var counter = name switch
-                    {
-                        "sent" or "delivered" or "failed" or "clicked" => name,
-                        _ when name.StartsWith("k:", StringComparison.Ordinal) => "clicks",
-                        _ when name.StartsWith("r:", StringComparison.Ordinal) => "replies",
-                        _ => null,
-                    };
-                    if (counter is null || ((string?)field.Value)?.Length != 10) continue;
-                    var day = ProviderKeys.ParseDay((string)field.Value!);
-                    days[day] = days.GetValueOrDefault(day).With(counter, 1);
+                    if (!field.Value.TryParse(out long value) || DedupRecord.Parse(value) is not { } record) continue;
+                    days[record.Day] = days.GetValueOrDefault(record.Day).With(record.Counter, 1);
                 }
             }
         }

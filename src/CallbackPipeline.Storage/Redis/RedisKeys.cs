@@ -19,8 +19,11 @@ public sealed class RedisKeys(string prefix)
 /// <summary>The keys of one provider.</summary>
 public readonly struct ProviderKeys(string tag)
 {
-    /// <summary>The dedup record of one message: a hash with a field per counted (event kind, distinct id).</summary>
-    public RedisKey Message(string messageId) => $"{tag}:m:{messageId}";
+    /// <summary>What every key of the provider starts with, hash tag included (count.lua builds its dedup keys from it).</summary>
+    public string Prefix => $"{tag}:";
+
+    /// <summary>Matches the provider's dedup buckets (count.lua).</summary>
+    public string DedupBuckets => $"{tag}:d:*";
 
     /// <summary>Unflushed counter deltas of one day.</summary>
     public RedisKey Day(DateOnly day) => CounterPrefix + DayText(day);

@@ -1,59 +1,126 @@
 -- Applies a batch of one provider's events exactly once (design.md, "Counting rules").
--- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply;
--- then per event i: KEYS[3+2i] message record, KEYS[4+2i] day counters.
--- ARGV[1] now (unix s), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none);
--- then per event i, from ARGV[4+4(i-1)]: kind, distinct, event time, day.
+-- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply.
+-- ARGV[1] now (unix s), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
+-- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits
+-- of a provider's first generation; then per event i, from ARGV[6 + 5(i-1)]: record, a click's second record
+-- ('' for none), value, event time, day.
 -- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
--- Each dedup field holds the day it was counted on, so an operator's recount can rebuild the days from the records.
-local events = (#KEYS - 4) / 2
+--
+-- Dedup records (docs/architecture.md, "Dedup records"): a record is a 15-byte fingerprint (DedupRecord.cs). Its first
+-- 3 bytes choose a bucket, the small hash '<prefix>d:<generation>:<bucket>', and the other 12 are its field there; the
+-- value holds the day the event counted on and its counter, for recounts. A generation is one window of time. A record
+-- written in generation g is needed until its event time plus the window, which falls in generation g + 1 at the
+-- latest, so an apply looks in its own generation and the one before, and a generation's keys expire when the next
+-- one ends. Each generation sizes its buckets from the record count of the one before ('<prefix>g:<generation>':
+-- bits, n), so that a bucket holds about 64 records and stays a small listpack.
+local per_bucket = 64
+local first, stride = 6, 5
+local events = (#ARGV - first + 1) / stride
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, 0, 0, events, ''}
 end
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local applied, duplicate, late = 0, 0, 0
-local days = {}
-local outcomes = {}
+local prefix = ARGV[4]
+local gen = math.floor(now / window)
+local expire_at = string.format('%d', (gen + 2) * window + 3600)
 
+local function meta(g) return prefix .. 'g:' .. string.format('%d', g) end
+local bits = tonumber(redis.call('HGET', meta(gen), 'bits'))
+local previous = redis.call('HMGET', meta(gen - 1), 'bits', 'n')
+local previous_bits = tonumber(previous[1])
+if not bits then
+  bits = tonumber(ARGV[5])
+  if previous_bits then
+    local n = tonumber(previous[2]) or 0
+    bits = 0
+    while bits < 24 and (2 ^ bits) * per_bucket < n do bits = bits + 1 end
+  end
+  redis.call('HSET', meta(gen), 'bits', bits, 'n', 0)
+  redis.call('EXPIREAT', meta(gen), expire_at)
+end
+local buckets = 2 ^ bits
+local previous_buckets = previous_bits and 2 ^ previous_bits
+
+-- Key names are built once per bucket and call: number formatting costs more than the lookup.
+local bucket_keys = {}
+local function bucket(g, record, count)
+  local a, b, c = string.byte(record, 1, 3)
+  local index = (a * 65536 + b * 256 + c) % count
+  local keys = bucket_keys[g]
+  if not keys then
+    keys = {}
+    bucket_keys[g] = keys
+  end
+  local key = keys[index]
+  if not key then
+    key = prefix .. 'd:' .. string.format('%d:%d', g, index)
+    keys[index] = key
+  end
+  return key
+end
+
+local touched = {}
+local added = 0
+-- Adds the record unless this generation or the one before holds it; true when it was added.
+local function add(record, value)
+  local field = string.sub(record, 4)
+  if previous_buckets and redis.call('HEXISTS', bucket(gen - 1, record, previous_buckets), field) == 1 then
+    return false
+  end
+  local key = bucket(gen, record, buckets)
+  if redis.call('HSETNX', key, field, value) == 0 then
+    return false
+  end
+  touched[key] = true
+  added = added + 1
+  return true
+end
+
+local counters = {[0] = 'sent', 'delivered', 'failed', 'clicked', 'clicks', 'replies'}
+local counts = {}
+local function bump(day, counter)
+  local day_counts = counts[day]
+  if not day_counts then
+    day_counts = {}
+    counts[day] = day_counts
+  end
+  day_counts[counter] = (day_counts[counter] or 0) + 1
+end
+
+local applied, duplicate, late = 0, 0, 0
+local outcomes = {}
 for i = 1, events do
-  local record = KEYS[3 + 2 * i]
-  local counters = KEYS[4 + 2 * i]
-  local a = 4 + 4 * (i - 1)
-  local kind, distinct, time, day = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), ARGV[a + 3]
+  local a = first + stride * (i - 1)
+  -- The value stays the text it came as: a Lua number passed to redis.call is formatted with printf, per call.
+  local record, second, value, time, day = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
   if time + window < now then
     -- Its dedup record may be gone: counting it could double it.
     late = late + 1
     outcomes[i] = 'l'
+  elseif add(record, value) then
+    applied = applied + 1
+    outcomes[i] = 'a'
+    bump(day, counters[tonumber(value) % 8])
+    -- A click's second record is the message's: its first click makes it a clicked message.
+    if second ~= '' and add(second, string.format('%d', tonumber(value) - 1)) then bump(day, 'clicked') end
   else
-    local counted = false
-    if kind == 'sent' or kind == 'delivered' or kind == 'failed' then
-      counted = redis.call('HSETNX', record, kind, day) == 1
-      if counted then redis.call('HINCRBY', counters, kind, 1) end
-    elseif kind == 'clicked' then
-      counted = redis.call('HSETNX', record, 'k:' .. distinct, day) == 1
-      if counted then
-        redis.call('HINCRBY', counters, 'clicks', 1)
-        if redis.call('HSETNX', record, 'clicked', day) == 1 then redis.call('HINCRBY', counters, 'clicked', 1) end
-      end
-    elseif kind == 'replied' then
-      counted = redis.call('HSETNX', record, 'r:' .. distinct, day) == 1
-      if counted then redis.call('HINCRBY', counters, 'replies', 1) end
-    end
-    if counted then
-      applied = applied + 1
-      outcomes[i] = 'a'
-      days[day] = true
-      -- The record must outlive every retry of this event: until its event time plus the window.
-      local keep = (time + window + 3600) * 1000
-      if redis.call('PEXPIRETIME', record) < keep then redis.call('PEXPIREAT', record, keep) end
-    else
-      duplicate = duplicate + 1
-      outcomes[i] = 'd'
-    end
+    duplicate = duplicate + 1
+    outcomes[i] = 'd'
   end
 end
-for day in pairs(days) do
+
+for key in pairs(touched) do
+  redis.call('EXPIREAT', key, expire_at, 'NX')
+end
+if added > 0 then
+  redis.call('HINCRBY', meta(gen), 'n', added)
+end
+for day, day_counts in pairs(counts) do
   redis.call('SADD', KEYS[2], day)
+  for counter, n in pairs(day_counts) do
+    redis.call('HINCRBY', prefix .. 'c:' .. day, counter, n)
+  end
 end
 if applied > 0 then
   -- When the oldest unflushed delta was made (the flusher's lag metric), and which apply made the latest

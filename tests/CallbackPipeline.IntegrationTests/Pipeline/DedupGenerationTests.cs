@@ -1,0 +1,99 @@
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Stats;
+using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Counting;
+using CallbackPipeline.Storage.Redis;
+using StackExchange.Redis;
+
+namespace CallbackPipeline.IntegrationTests.Pipeline;
+
+/// <summary>
+/// The compact dedup records (count.lua): generations of one window each, buckets sized from the generation before.
+/// Each test runs its own clock, set just before a generation boundary.
+/// </summary>
+public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture<HarnessFixture>
+{
+    private static readonly long Window = (long)TimeSpan.FromDays(7).TotalSeconds;
+
+    /// <summary>An hour before generation <paramref name="generation"/> + 1 starts.</summary>
+    private static DateTimeOffset BeforeBoundary(long generation) => DateTimeOffset.FromUnixTimeSeconds(((generation + 1) * Window) - 3600);
+
+    private static long GenerationNow => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / Window;
+
+    [Fact]
+    public async Task RetriesAcrossAGenerationBoundary_AreDuplicates_AndTheNewGenerationIsSizedFromTheLast()
+    {
+        var generation = GenerationNow;
+        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
+        var id = await h.CreateProviderAsync();
+        var counters = h.Get<CounterStore>();
+        var sentAt = h.Clock.GetUtcNow();
+        var sent = Enumerable.Range(0, 1000).Select(i => h.Event(id, EventKind.Sent, $"m{i}", at: sentAt)).ToList();
+        Assert.Equal(new CountResult(1000, 0, 0, 0), await counters.ApplyAsync(sent, CancellationToken.None));
+
+        h.Clock.Advance(TimeSpan.FromHours(2));
+        var retried = await counters.ApplyAsync(
+            [.. sent, h.Event(id, EventKind.Sent, "m-new", at: sentAt), h.Event(id, EventKind.Delivered, "m0")], CancellationToken.None);
+
+        Assert.Equal(new CountResult(2, 1000, 0, 0), retried);
+        var provider = h.Get<RedisKeys>().Provider(id);
+        var db = h.Get<IConnectionMultiplexer>().GetDatabase();
+        // 1,000 records at about 64 a bucket: 16 buckets.
+        Assert.Equal(4, (int)await db.HashGetAsync($"{provider.Prefix}g:{generation + 1}", "bits"));
+        Assert.Equal(2, (int)await db.HashGetAsync($"{provider.Prefix}g:{generation + 1}", "n"));
+        var day = EventClock.DayIn(sentAt, TimeZoneInfo.Utc);
+        var nextDay = EventClock.DayIn(h.Clock.GetUtcNow(), TimeZoneInfo.Utc);
+        Assert.Equal(new DailyCounts(Sent: 1001, 0, 0, 0, 0, 0), await h.ServedAsync(id, day, day));
+        var recounted = await h.Get<Recounter>().RecountAsync(id, CancellationToken.None);
+        Assert.Equal(1001, recounted[day].Sent);
+        Assert.Equal(1, recounted[nextDay].Delivered);
+    }
+
+    [Fact]
+    public async Task AClickRetriedInTheNextGeneration_CountsOnce_AndANewClickOfTheMessageIsNotANewClickedMessage()
+    {
+        var generation = GenerationNow;
+        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
+        var id = await h.CreateProviderAsync();
+        var counters = h.Get<CounterStore>();
+        var clickedAt = h.Clock.GetUtcNow();
+        await counters.ApplyAsync([h.Event(id, EventKind.Clicked, "m1", "click-a", at: clickedAt)], CancellationToken.None);
+
+        h.Clock.Advance(TimeSpan.FromHours(2));
+        await counters.ApplyAsync(
+            [h.Event(id, EventKind.Clicked, "m1", "click-a", at: clickedAt), h.Event(id, EventKind.Clicked, "m1", "click-b", at: clickedAt)],
+            CancellationToken.None);
+
+        var day = EventClock.DayIn(clickedAt, TimeZoneInfo.Utc);
+        var counts = await h.ServedAsync(id, day, day);
+        Assert.Equal(2, counts.Clicks);
+        Assert.Equal(1, counts.Clicked);
+        Assert.Equal(counts, (await h.Get<Recounter>().RecountAsync(id, CancellationToken.None))[day]);
+    }
+
+    [Fact]
+    public async Task Buckets_StaySmallListpacks_AndExpireAnHourAfterTheNextGenerationEnds()
+    {
+        var generation = GenerationNow;
+        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
+        var id = await h.CreateProviderAsync();
+        await h.Get<CounterStore>().ApplyAsync(
+            Enumerable.Range(0, 5000).Select(i => h.Event(id, EventKind.Delivered, $"m{i}")), CancellationToken.None);
+
+        var redis = h.Get<IConnectionMultiplexer>();
+        var server = redis.GetServers().Single();
+        var buckets = await server.KeysAsync(pattern: h.Get<RedisKeys>().Provider(id).DedupBuckets).ToListAsync();
+        // A first generation has 2^8 buckets (Counting:DedupFirstBucketBits).
+        Assert.InRange(buckets.Count, 250, 256);
+        var db = redis.GetDatabase();
+        var expiry = DateTimeOffset.FromUnixTimeSeconds(((generation + 2) * Window) + 3600).UtcDateTime;
+        var fields = 0L;
+        foreach (var bucket in buckets)
+        {
+            Assert.Equal("listpack", (string?)await db.ExecuteAsync("OBJECT", "ENCODING", bucket));
+            Assert.Equal(expiry, await db.KeyExpireTimeAsync(bucket));
+            fields += await db.HashLengthAsync(bucket);
+        }
+        Assert.Equal(5000, fields);
+    }
+}
