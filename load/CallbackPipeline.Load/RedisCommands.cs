@@ -13,8 +13,8 @@ namespace CallbackPipeline.Load;
 public static class RedisCommands
 {
     /// <summary>
-    /// Fills the queue with <c>--events</c> events (in messages of <c>--per-message</c>), then times a running worker
-    /// (started by hand with the same <c>Redis:KeyPrefix</c>) until the queue is empty.
+    /// Fills the queue with <c>--events</c> events (in messages of <c>--per-message</c>), then times a worker (started
+    /// once this prints "waiting", with the same <c>Redis:KeyPrefix</c>) until the queue is empty.
     /// </summary>
     public static async Task<int> DrainAsync(Arguments args)
     {
@@ -42,44 +42,70 @@ public static class RedisCommands
         await Task.WhenAll(writes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"queued {total} events in {fill.Elapsed.TotalSeconds:F1} s; waiting for the worker to drain…"));
 
+        // Timed from the worker's first acknowledgement (the stream shrinks), so its start-up is not counted.
         var db = redis.GetDatabase();
+        var queued = await db.StreamLengthAsync(keys.Stream);
+        var wait = Stopwatch.StartNew();
+        long first;
+        while ((first = await db.StreamLengthAsync(keys.Stream)) == queued)
+        {
+            await Task.Delay(5);
+            if (wait.Elapsed > TimeSpan.FromMinutes(5)) return 1;
+        }
         var start = Stopwatch.StartNew();
-        var first = await db.StreamLengthAsync(keys.Stream);
         while (await db.StreamLengthAsync(keys.Stream) > 0)
         {
             await Task.Delay(20);
             if (start.Elapsed > TimeSpan.FromMinutes(10)) return 1;
         }
         var seconds = start.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drained {first} messages ({total} events) in {seconds:F2} s: {total / seconds:F0} events/s"));
+        // Stream entries carry many requests each (group commit): the share of entries left is the share of events.
+        var drained = total * first / queued;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"drained {first} of {queued} stream entries ({drained} events) after the first acknowledgement in {seconds:F2} s: {drained / seconds:F0} events/s"));
         return 0;
     }
 
-    /// <summary>Applies <c>--records</c> distinct delivered events through the counting script and reports Redis memory per dedup record.</summary>
+    /// <summary>
+    /// Applies <c>--records</c> distinct delivered events through the counting script twice, a dedup window apart, and
+    /// reports Redis memory per dedup record: first in a provider's first generation (buckets sized by
+    /// <c>Counting:DedupFirstBucketBits</c>), then in the next one, sized from the first (the steady state).
+    /// </summary>
     public static async Task<int> DedupMemoryAsync(Arguments args)
     {
         var records = args.GetInt("records", 1_000_000);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(args.Get("redis") + ",allowAdmin=true");
         var prefix = $"mem{Guid.NewGuid():N}"[..12];
         var keys = new RedisKeys(prefix);
-        var counters = new CounterStore(redis, keys, Options.Create(new CountingOptions()), TimeProvider.System);
         var server = redis.GetServers()[0];
-        var before = UsedMemory(await server.InfoAsync("memory"));
-        var now = DateTimeOffset.UtcNow;
-        var day = DateOnly.FromDateTime(now.UtcDateTime);
-        const int batch = 500;
-        for (var i = 0; i < records; i += batch)
+        var options = Options.Create(new CountingOptions());
+        var window = options.Value.DedupWindow;
+        foreach (var (name, clock) in new[] { ("first generation", new ShiftedClock(-window)), ("next generation", new ShiftedClock(TimeSpan.Zero)) })
         {
-            var events = Enumerable.Range(i, Math.Min(batch, records - i))
-                .Select(n => new CallbackEvent($"mem-{n % 50}", EventKind.Delivered, $"{n:D10}-{Guid.NewGuid():N}"[..24], null, now.ToUnixTimeSeconds(), day));
-            await counters.ApplyAsync(events, CancellationToken.None);
+            var counters = new CounterStore(redis, keys, options, clock);
+            var before = UsedMemory(await server.InfoAsync("memory"));
+            var now = clock.GetUtcNow();
+            var day = DateOnly.FromDateTime(now.UtcDateTime);
+            const int batch = 500;
+            for (var i = 0; i < records; i += batch)
+            {
+                var events = Enumerable.Range(i, Math.Min(batch, records - i))
+                    .Select(n => new CallbackEvent($"mem-{n % 50}", EventKind.Delivered, $"{n:D10}-{Guid.NewGuid():N}"[..24], null, now.ToUnixTimeSeconds(), day));
+                await counters.ApplyAsync(events, CancellationToken.None);
+            }
+            var after = UsedMemory(await server.InfoAsync("memory"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {records} dedup records of 50 providers: {(after - before) / 1024.0 / 1024.0:F1} MiB, {(after - before) / (double)records:F1} bytes per record"));
         }
-        var after = UsedMemory(await server.InfoAsync("memory"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{records} dedup records: {(after - before) / 1024.0 / 1024.0:F1} MiB, {(after - before) / (double)records:F1} bytes per record (message ids of 24 characters)"));
 
         foreach (var key in server.Keys(pattern: $"{prefix}:*", pageSize: 1000)) await redis.GetDatabase().KeyDeleteAsync(key, CommandFlags.FireAndForget);
         return 0;
+    }
+
+    /// <summary>The system clock moved by a fixed offset, to apply events in an earlier dedup generation.</summary>
+    private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
     }
 
     private static long UsedMemory(IGrouping<string, KeyValuePair<string, string>>[] info) =>
