@@ -11,7 +11,7 @@ namespace CallbackPipeline.Storage.Counting;
 /// or one distinct click or reply of a message, and is stored as a fingerprint in a small hash bucket (count.lua).
 /// </summary>
 /// <remarks>
-/// The fingerprint is the first <see cref="Length"/> bytes of SHA-256 over the message id and the record's name: 3
+/// The fingerprint is the first <see cref="Length"/> bytes of SHA-256 over the message id and the record's name: 4
 /// bytes choose the bucket and the remaining 12 (96 bits) are the field. Two records collide only when all 96 field
 /// bits and the bucket match, and the chance of any collision among n records of one provider is about
 /// n² / 2^97 (docs/performance.md works it out against the 1-in-10⁹ bound). SHA-256 rather than a faster
@@ -19,8 +19,8 @@ namespace CallbackPipeline.Storage.Counting;
 /// </remarks>
 public static class DedupRecord
 {
-    /// <summary>Bytes of a fingerprint: 3 choose the bucket, 12 are the hash field.</summary>
-    public const int Length = 15;
+    /// <summary>Bytes of a fingerprint: 4 choose the bucket, 12 are the hash field.</summary>
+    public const int Length = 16;
 
     /// <summary>The counter a record counts on, as stored in its value (<see cref="Value"/>).</summary>
     private static readonly string[] Counters = ["sent", "delivered", "failed", "clicked", "clicks", "replies"];

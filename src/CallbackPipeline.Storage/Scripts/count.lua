@@ -6,8 +6,8 @@
 -- ('' for none), value, event time, day.
 -- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
 --
--- Dedup records (docs/architecture.md, "Dedup records"): a record is a 15-byte fingerprint (DedupRecord.cs). Its first
--- 3 bytes choose a bucket, the small hash '<prefix>d:<generation>:<bucket>', and the other 12 are its field there; the
+-- Dedup records (docs/architecture.md, "Dedup records"): a record is a 16-byte fingerprint (DedupRecord.cs). Its first
+-- 4 bytes choose a bucket, the small hash '<prefix>d:<generation>:<bucket>', and the other 12 are its field there; the
 -- value holds the day the event counted on and its counter, for recounts. A generation is one window of time. A record
 -- written in generation g is needed until its event time plus the window, which falls in generation g + 1 at the
 -- latest, so an apply looks in its own generation and the one before, and a generation's keys expire when the next
@@ -34,7 +34,7 @@ if not bits then
   if previous_bits then
     local n = tonumber(previous[2]) or 0
     bits = 0
-    while bits < 24 and (2 ^ bits) * per_bucket < n do bits = bits + 1 end
+    while bits < 32 and (2 ^ bits) * per_bucket < n do bits = bits + 1 end
   end
   redis.call('HSET', meta(gen), 'bits', bits, 'n', 0)
   redis.call('EXPIREAT', meta(gen), expire_at)
@@ -45,8 +45,8 @@ local previous_buckets = previous_bits and 2 ^ previous_bits
 -- Key names are built once per bucket and call: number formatting costs more than the lookup.
 local bucket_keys = {}
 local function bucket(g, record, count)
-  local a, b, c = string.byte(record, 1, 3)
-  local index = (a * 65536 + b * 256 + c) % count
+  local a, b, c, d = string.byte(record, 1, 4)
+  local index = (((a * 256 + b) * 256 + c) * 256 + d) % count
   local keys = bucket_keys[g]
   if not keys then
     keys = {}
@@ -64,7 +64,7 @@ local touched = {}
 local added = 0
 -- Adds the record unless this generation or the one before holds it; true when it was added.
 local function add(record, value)
-  local field = string.sub(record, 4)
+  local field = string.sub(record, 5)
   if previous_buckets and redis.call('HEXISTS', bucket(gen - 1, record, previous_buckets), field) == 1 then
     return false
   end

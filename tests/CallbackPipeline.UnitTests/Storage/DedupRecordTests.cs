@@ -33,7 +33,7 @@ public sealed class DedupRecordTests
     }
 
     [Fact]
-    public void Fingerprints_AreFifteenBytes_TheSameForTheSameRecord_AndDifferForAnyOtherRecord()
+    public void Fingerprints_AreSixteenBytes_TheSameForTheSameRecord_AndDifferForAnyOtherRecord()
     {
         CallbackEvent[] events =
         [
