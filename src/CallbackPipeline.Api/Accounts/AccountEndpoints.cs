@@ -1,4 +1,5 @@
 using CallbackPipeline.Api.Auth;
+using CallbackPipeline.Api.Stats;
 using CallbackPipeline.Storage.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ public static class AccountEndpoints
         group.MapGet("/", async (AccountStore accounts, CancellationToken ct) =>
             TypedResults.Ok((await accounts.ListAsync(ct)).Select(AccountView.From)));
         group.MapGet("/{accountId}", GetAsync);
-        group.MapPatch("/{accountId}", UpdateAsync);
+        group.MapPatch("/{accountId}", UpdateAsync).ForgetsStats(context => (string)context.GetRouteValue("accountId")!);
         group.MapPost("/{accountId}/keys", CreateKeyAsync);
         group.MapGet("/{accountId}/keys", ListKeysAsync);
         group.MapDelete("/{accountId}/keys/{keyId}", RevokeKeyAsync);

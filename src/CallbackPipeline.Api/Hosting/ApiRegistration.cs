@@ -30,6 +30,8 @@ public static class ApiRegistration
             k.Limits.MinRequestBodyDataRate = new(limits.MinBodyBytesPerSecond, limits.MinBodyRateGrace);
         });
         services.AddSingleton<AuthFailureThrottle>();
+        services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StatsCache>();
 
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         services.AddSingleton<CallerResolver>();

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Api.Stats;
 using CallbackPipeline.Core.Providers;
-using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Providers;
+using CallbackPipeline.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -17,12 +18,12 @@ public static class ProviderEndpoints
     {
         var group = routes.MapGroup("/v1/providers").RequireAccountKey().WithTags("Providers");
         group.MapGet("/", ListAsync);
-        group.MapPost("/", CreateAsync);
+        group.MapPost("/", CreateAsync).ForgetsStats(StatsCacheRoutes.CallerAccount);
         group.MapGet("/{id}", GetAsync);
-        group.MapPut("/{id}/settings", EditAsync);
-        group.MapPost("/{id}/default", MarkDefaultAsync);
-        group.MapPost("/{id}/archive", ArchiveAsync);
-        group.MapDelete("/{id}", DeleteAsync);
+        group.MapPut("/{id}/settings", EditAsync).ForgetsStats(StatsCacheRoutes.CallerAccount);
+        group.MapPost("/{id}/default", MarkDefaultAsync).ForgetsStats(StatsCacheRoutes.CallerAccount);
+        group.MapPost("/{id}/archive", ArchiveAsync).ForgetsStats(StatsCacheRoutes.CallerAccount);
+        group.MapDelete("/{id}", DeleteAsync).ForgetsStats(StatsCacheRoutes.CallerAccount);
         return routes;
     }
 

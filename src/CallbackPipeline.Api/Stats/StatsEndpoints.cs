@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text.Json;
 using CallbackPipeline.Api.Accounts;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Providers;
@@ -17,8 +15,9 @@ using Microsoft.Extensions.Options;
 namespace CallbackPipeline.Api.Stats;
 
 /// <summary>
-/// The stats a dashboard polls: PostgreSQL rows plus unflushed Redis deltas. Answers carry an ETag over everything
-/// but <c>asOf</c>; a matching <c>If-None-Match</c> gets 304.
+/// The stats a dashboard polls: PostgreSQL rows plus unflushed Redis deltas, kept briefly for the next polls
+/// (<see cref="StatsCache"/>). Answers carry an ETag over everything but <c>asOf</c>; a matching <c>If-None-Match</c>
+/// gets 304.
 /// </summary>
 public static class StatsEndpoints
 {
@@ -31,81 +30,77 @@ public static class StatsEndpoints
     }
 
     private static async Task<IResult> ProviderAsync(
-        string id, string? from, string? to, HttpContext context, ProviderStore providers,
-        StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
+        string id, string? from, string? to, HttpContext context, StatsCache cache, ProviderStore providers,
+        StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json)
     {
-        var started = Stopwatch.GetTimestamp();
         var caller = Caller.From(context);
-        // One round trip: the provider with its account's zone; another account's provider is a 404 like a missing one.
-        if (await providers.FindRouteAsync(id, ct, withSecrets: false) is not { } route || route.Provider.AccountId != caller.AccountId)
+        var answer = await cache.GetAsync(caller.AccountId, $"provider {id} {from} {to}", async () =>
         {
-            return ProviderEndpoints.NoProvider();
-        }
-        var (provider, timeZone) = (route.Provider, route.TimeZone);
-        if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(timeZone)), out var range, out var error))
-        {
-            return Problems.BadRequest(error!);
-        }
+            // Not the request's token: the read may be finished for the polls that share it.
+            var ct = CancellationToken.None;
+            var started = Stopwatch.GetTimestamp();
+            // One round trip: the provider with its account's zone; another account's provider is a 404 like a missing one.
+            if (await providers.FindRouteAsync(id, ct, withSecrets: false) is not { } route || route.Provider.AccountId != caller.AccountId)
+            {
+                return StatsAnswer.Failed(ProviderEndpoints.NoProvider());
+            }
+            var (provider, timeZone) = (route.Provider, route.TimeZone);
+            if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(timeZone)), out var range, out var error))
+            {
+                return StatsAnswer.Failed(Problems.BadRequest(error!));
+            }
 
-        var days = (await reader.ReadAsync([id], range.From, range.To, ct)).GetValueOrDefault(id) ?? [];
-        var dc = provider.DeliveryCallbacks;
-        var series = range.Dates().Select(d =>
-        {
-            var c = days.GetValueOrDefault(d);
-            return new DayFigures(d, c.Sent, c.Delivered, c.Failed, c.Clicks, c.Clicked, c.Replies, Figures.DeliveryRate(c, dc), Figures.Ctr(c, dc));
-        }).ToList();
-        var totals = Sum(days.Values);
-        var stats = new ProviderStats(
-            id, range.From, range.To, range.Days, timeZone, dc, totals,
-            Figures.DeliveryRate(totals, dc), Figures.Ctr(totals, dc),
-            Figures.DailyAverage(totals.Sent, range.Days), Figures.DailyAverage(totals.Delivered, range.Days),
-            series, default);
-        metrics.StatsDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return Answer(context, stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions);
+            var days = (await reader.ReadAsync([id], range.From, range.To, ct)).GetValueOrDefault(id) ?? [];
+            var dc = provider.DeliveryCallbacks;
+            var series = range.Dates().Select(d =>
+            {
+                var c = days.GetValueOrDefault(d);
+                return new DayFigures(d, c.Sent, c.Delivered, c.Failed, c.Clicks, c.Clicked, c.Replies, Figures.DeliveryRate(c, dc), Figures.Ctr(c, dc));
+            }).ToList();
+            var totals = Sum(days.Values);
+            var stats = new ProviderStats(
+                id, range.From, range.To, range.Days, timeZone, dc, totals,
+                Figures.DeliveryRate(totals, dc), Figures.Ctr(totals, dc),
+                Figures.DailyAverage(totals.Sent, range.Days), Figures.DailyAverage(totals.Delivered, range.Days),
+                series, default);
+            metrics.StatsDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return StatsAnswer.Of(stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions);
+        });
+        return answer.Send(context);
     }
 
     private static async Task<IResult> AccountAsync(
-        string? from, string? to, HttpContext context, ProviderStore providers, AccountStore accounts,
-        StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
+        string? from, string? to, HttpContext context, StatsCache cache, ProviderStore providers, AccountStore accounts,
+        StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json)
     {
-        var started = Stopwatch.GetTimestamp();
         var caller = Caller.From(context);
-        var account = (await accounts.GetAsync(caller.AccountId, ct))!;
-        if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(account.TimeZone)), out var range, out var error))
+        var answer = await cache.GetAsync(caller.AccountId, $"account {from} {to}", async () =>
         {
-            return Problems.BadRequest(error!);
-        }
+            var ct = CancellationToken.None;
+            var started = Stopwatch.GetTimestamp();
+            var account = (await accounts.GetAsync(caller.AccountId, ct))!;
+            if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(account.TimeZone)), out var range, out var error))
+            {
+                return StatsAnswer.Failed(Problems.BadRequest(error!));
+            }
 
-        var list = await providers.ListAsync(caller.AccountId, ct, withSecrets: false);
-        var counts = await reader.ReadAsync(list.Select(p => p.Id).ToList(), range.From, range.To, ct);
-        var summaries = list.Select(p =>
-        {
-            var totals = counts.TryGetValue(p.Id, out var days) ? Sum(days.Values) : default;
-            return new ProviderSummary(p.Id, p.Name, ProviderKindSpec.Name(p.Kind), p.Archived ? "archived" : "active", p.DeliveryCallbacks,
-                totals, Figures.DeliveryRate(totals, p.DeliveryCallbacks), Figures.Ctr(totals, p.DeliveryCallbacks));
-        }).ToList();
-        var all = Sum(summaries.Select(s => s.Totals));
-        var withCallbacks = Sum(summaries.Where(s => s.DeliveryCallbacks).Select(s => s.Totals));
-        var stats = new AccountStats(range.From, range.To, range.Days, account.TimeZone, all,
-            Figures.DeliveryRate(withCallbacks, true), Figures.Ctr(withCallbacks, true), summaries, default);
-        metrics.StatsDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return Answer(context, stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions);
+            var list = await providers.ListAsync(caller.AccountId, ct, withSecrets: false);
+            var counts = await reader.ReadAsync(list.Select(p => p.Id).ToList(), range.From, range.To, ct);
+            var summaries = list.Select(p =>
+            {
+                var totals = counts.TryGetValue(p.Id, out var days) ? Sum(days.Values) : default;
+                return new ProviderSummary(p.Id, p.Name, ProviderKindSpec.Name(p.Kind), p.Archived ? "archived" : "active", p.DeliveryCallbacks,
+                    totals, Figures.DeliveryRate(totals, p.DeliveryCallbacks), Figures.Ctr(totals, p.DeliveryCallbacks));
+            }).ToList();
+            var all = Sum(summaries.Select(s => s.Totals));
+            var withCallbacks = Sum(summaries.Where(s => s.DeliveryCallbacks).Select(s => s.Totals));
+            var stats = new AccountStats(range.From, range.To, range.Days, account.TimeZone, all,
+                Figures.DeliveryRate(withCallbacks, true), Figures.Ctr(withCallbacks, true), summaries, default);
+            metrics.StatsDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return StatsAnswer.Of(stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions);
+        });
+        return answer.Send(context);
     }
 
     private static DailyCounts Sum(IEnumerable<DailyCounts> counts) => counts.Aggregate(default(DailyCounts), (a, b) => a + b);
-
-    /// <summary>The ETag hashes the answer with <c>asOf</c> blanked, so it changes exactly when a figure does.</summary>
-    private static IResult Answer<T>(HttpContext context, T withoutAsOf, T answer, JsonSerializerOptions options)
-    {
-        var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(withoutAsOf, options));
-        var etag = $"\"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}\"";
-        context.Response.Headers.ETag = etag;
-        context.Response.Headers.CacheControl = "no-cache";
-        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        if (ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => t.Trim() == etag)))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        return TypedResults.Json(answer, options);
-    }
 }

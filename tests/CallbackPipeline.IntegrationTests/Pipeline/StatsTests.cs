@@ -148,4 +148,36 @@ public sealed class StatsTests(PipelineApp app) : IClassFixture<PipelineApp>
         Assert.Equal(33.33m, stats["ctr"]!.GetValue<decimal>());
         Assert.Equal(2, stats["providers"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task PollsInQuickSuccession_ShareOneRead_AndAChangeShowsOnALaterPoll()
+    {
+        var account = await app.CreateAccountAsync();
+        var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
+        var first = await account.StatsAsync(id, WeekAgo, Today);
+        var second = await account.StatsAsync(id, WeekAgo, Today);
+        Assert.Equal(first["asOf"]!.GetValue<DateTimeOffset>(), second["asOf"]!.GetValue<DateTimeOffset>());
+
+        await account.PostEventsAsync(new { providerId = id, messageId = "m1", type = "sent" });
+        var changed = await account.StatsUntilAsync(id, WeekAgo, Today, s => s.Total("sent") == 1);
+
+        Assert.True(changed["asOf"]!.GetValue<DateTimeOffset>() > first["asOf"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task ADeletedProvider_LeavesTheAccountOverviewAtOnce()
+    {
+        var account = await app.CreateAccountAsync();
+        var kept = (await account.CreateProviderAsync(name: "kept"))["id"]!.GetValue<string>();
+        var deleted = (await account.CreateProviderAsync(name: "deleted"))["id"]!.GetValue<string>();
+        using var reader = account.Reader();
+        var before = await PipelineApp.ReadAsync(await reader.GetAsync("/v1/stats"));
+        Assert.Equal(2, before["providers"]!.AsArray().Count);
+
+        using var admin = account.Admin();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/providers/{deleted}")).StatusCode);
+        var after = await PipelineApp.ReadAsync(await reader.GetAsync("/v1/stats"));
+
+        Assert.Equal([kept], after["providers"]!.AsArray().Select(p => p!["providerId"]!.GetValue<string>()));
+    }
 }

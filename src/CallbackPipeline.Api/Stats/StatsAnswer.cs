@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace CallbackPipeline.Api.Stats;
+
+/// <summary>
+/// A stats answer as it is sent, serialized once however often it is served: the body, and an ETag over everything
+/// but <c>asOf</c>, so the ETag changes exactly when a figure does. Or the problem that answered the request instead,
+/// which is never kept.
+/// </summary>
+public sealed class StatsAnswer
+{
+    private const string ContentType = "application/json; charset=utf-8";
+
+    private StatsAnswer(byte[] body, string etag, IResult? problem)
+    {
+        Body = body;
+        ETag = etag;
+        Problem = problem;
+    }
+
+    public byte[] Body { get; }
+
+    public string ETag { get; }
+
+    public IResult? Problem { get; }
+
+    public static StatsAnswer Of<T>(T withoutAsOf, T answer, JsonSerializerOptions options)
+    {
+        var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(withoutAsOf, options));
+        return new StatsAnswer(JsonSerializer.SerializeToUtf8Bytes(answer, options), $"\"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}\"", null);
+    }
+
+    public static StatsAnswer Failed(IResult problem) => new([], "", problem);
+
+    /// <summary>The answer, or 304 when <c>If-None-Match</c> names its ETag.</summary>
+    public IResult Send(HttpContext context)
+    {
+        if (Problem is not null) return Problem;
+        context.Response.Headers.ETag = ETag;
+        context.Response.Headers.CacheControl = "no-cache";
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => t.Trim() == ETag)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Bytes(Body, ContentType);
+    }
+}
