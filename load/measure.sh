@@ -35,7 +35,13 @@ start_host() { launch "$port" "$@"; host_pid=$launched; }
 stop_host() { stop "$host_pid"; host_pid=""; }
 
 summary() { sed -n '/^|/p;/RSS/p;/^## Verif/p;/^# /p' "$1"; }
-run() { dotnet "$harness" run "load/scenarios/$1.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" --verify-timeout 600 > "$data/$1.out" || true; summary "$data/$1.out"; }
+# run scenario [output name]: a name from load/scenarios, or a path to a scenario file.
+run() {
+  local file="load/scenarios/$1.json" out="$data/${2:-$(basename "$1" .json)}.out"
+  [ -f "$1" ] && file=$1
+  dotnet "$harness" run "$file" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" --verify-timeout 600 > "$out" || true
+  summary "$out"
+}
 
 # Ingest with the worker stopped; once the load is over, a worker starts so the run's verification can finish.
 run_ingest() {
@@ -73,10 +79,27 @@ wait "$drain_pid"; cat "$data/drain.out"
 stop "$worker_pid"; worker_pid=""
 stop_host
 
-echo "== role all: freshness and stats queries under ingest"
+# Requests to a route answered within a bound, from the host's http.server.request.duration histogram: a server-side
+# view of a latency the generator on the same two cores also queues for. Usage: within_bound metrics-file route le
+within_bound() {
+  awk -v route="$2" -v le="$3" -F'[{}]' '/^http_server_request_duration_seconds_bucket/ && index($2, "http_route=\"" route "\"") {
+      n = $3 + 0; if (index($2, "le=\"" le "\"")) within += n; if (index($2, "le=\"+Inf\"")) all += n }
+    END { printf "%d %d\n", within, all }' "$1"
+}
+
+echo "== role all: its ingest maximum, then freshness, then stats queries with ingest at half that maximum"
 start_host all
+run ingest-generic role-all-max
+max=$(awk -F'|' '/^\| generic-single/ { gsub(/ /, "", $8); print $8 }' "$data/role-all-max.out")
+sed "s/\"rate\": 3200/\"rate\": $((max / 2))/" load/scenarios/stats-under-ingest.json > "$data/stats-under-ingest.json"
+echo "ingest at half of role all's maximum: $((max / 2)) callbacks/s"
 run freshness
-run stats-under-ingest
+curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-before"
+run "$data/stats-under-ingest.json"
+curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-after"
+read -r within_before all_before < <(within_bound "$data/metrics-before" /v1/stats 0.005)
+read -r within_after all_after < <(within_bound "$data/metrics-after" /v1/stats 0.005)
+echo "server side: $((within_after - within_before)) of $((all_after - all_before)) stats requests answered within 5 ms"
 stop_host
 
 echo "== Redis memory per dedup record"

@@ -19,7 +19,19 @@ public sealed class Runner(Target target, Ledger ledger)
             await new FreshnessProbe(target, ledger).RunAsync(scenario, factory, recorder, cancellationToken);
             return recorder;
         }
+        if (scenario.WarmUp is { } warmUp && warmUp > TimeSpan.Zero)
+        {
+            var warming = new ScenarioSpec(scenario.Name, scenario.Kind, [scenario.LoadSimulations[0] with { During = warmUp }]) { Retries = scenario.Retries };
+            await RunSimulationsAsync(warming, factory, new Recorder(scenario.Name), cancellationToken);
+        }
         var started = Stopwatch.GetTimestamp();
+        await RunSimulationsAsync(scenario, factory, recorder, cancellationToken);
+        recorder.Duration = Stopwatch.GetElapsedTime(started);
+        return recorder;
+    }
+
+    private async Task RunSimulationsAsync(ScenarioSpec scenario, RequestFactory factory, Recorder recorder, CancellationToken cancellationToken)
+    {
         var previousRate = 0;
         foreach (var simulation in scenario.LoadSimulations)
         {
@@ -33,8 +45,6 @@ public sealed class Runner(Target target, Ledger ledger)
                 previousRate = simulation.Rate;
             }
         }
-        recorder.Duration = Stopwatch.GetElapsedTime(started);
-        return recorder;
     }
 
     private async Task InjectAsync(LoadSimulation simulation, int fromRate, RequestFactory factory, Recorder recorder, int retries, CancellationToken cancellationToken)

@@ -53,6 +53,10 @@ public enum ScenarioKind
 /// Times a request without a 2xx is sent again (after 250 ms, then 500 ms, …), as a provider retries: a request the
 /// server did queue but could not confirm (Redis gone between its write and its reply) is then confirmed by the retry.
 /// </param>
+/// <param name="WarmUp">
+/// Like NBomber's warm-up: the first load simulation runs this long before the measured run, unrecorded (its accepted
+/// events are still verified), so JIT compilation and cold caches stay out of the figures.
+/// </param>
 public sealed record ScenarioSpec(
     string Name,
     ScenarioKind Kind,
@@ -61,7 +65,8 @@ public sealed record ScenarioSpec(
     double DuplicateRatio = 0,
     Thresholds? Thresholds = null,
     int StatsDays = 7,
-    int Retries = 0);
+    int Retries = 0,
+    TimeSpan? WarmUp = null);
 
 public enum SimulationType
 {
