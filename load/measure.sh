@@ -87,9 +87,9 @@ within_bound() {
     END { printf "%d %d\n", within, all }' "$1"
 }
 
-echo "== role all: its ingest maximum, then freshness, then stats queries with ingest at half that maximum"
+echo "== role all: its ingest maximum with the 50 providers of the stats run (warm), then freshness, then stats queries with ingest at half that maximum"
 start_host all
-run ingest-generic role-all-max
+run ingest-50-providers role-all-max
 max=$(awk -F'|' '/^\| generic-single/ { gsub(/ /, "", $8); print $8 }' "$data/role-all-max.out")
 sed "s/\"rate\": 3200/\"rate\": $((max / 2))/" load/scenarios/stats-under-ingest.json > "$data/stats-under-ingest.json"
 echo "ingest at half of role all's maximum: $((max / 2)) callbacks/s"
