@@ -29,7 +29,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         var window = (long)options.Value.DedupWindow.TotalSeconds;
         var calls = events
             .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
-            .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, options.Value.DedupFirstBucketBits, traceParent ?? "", byKind)))
+            .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, traceParent ?? "", byKind)))
             .ToList();
         var total = default(CountResult);
         foreach (var result in await Task.WhenAll(calls))
@@ -40,9 +40,11 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
     }
 
     private async Task<CountResult> Run(
-        IDatabase db, string providerId, CallbackEvent[] events, long now, long window, int firstBucketBits, string traceParent, KindTally? byKind)
+        IDatabase db, string providerId, CallbackEvent[] events, long now, long window, string traceParent, KindTally? byKind)
     {
-        var (redisKeys, args) = ScriptArguments(keys.Provider(providerId), events, now, window, firstBucketBits, traceParent);
+        var settings = options.Value;
+        var (redisKeys, args) = ScriptArguments(
+            keys.Provider(providerId), events, now, window, settings.DedupFirstBucketBits, settings.DedupGenerations, traceParent);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(LuaScripts.Count, redisKeys, args))!;
         if (byKind is not null)
         {
@@ -54,19 +56,20 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
 
     /// <summary>The keys and arguments of one count.lua call (see the script for their layout).</summary>
     public static (RedisKey[] Keys, RedisValue[] Args) ScriptArguments(
-        ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window, int firstBucketBits, string traceParent = "")
+        ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window, int firstBucketBits, int generations, string traceParent = "")
     {
         RedisKey[] redisKeys = [provider.Gone, provider.Dirty, provider.Since, provider.Trace];
-        var args = new RedisValue[5 + (5 * events.Count)];
+        var args = new RedisValue[6 + (5 * events.Count)];
         args[0] = now;
         args[1] = window;
         args[2] = traceParent;
         args[3] = provider.Prefix;
         args[4] = firstBucketBits;
+        args[5] = generations;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var a = 5 + (5 * i);
+            var a = 6 + (5 * i);
             args[a] = DedupRecord.Primary(e);
             args[a + 1] = DedupRecord.Secondary(e) ?? RedisValue.EmptyString;
             args[a + 2] = DedupRecord.Value(e);

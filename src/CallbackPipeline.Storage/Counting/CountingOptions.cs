@@ -21,4 +21,11 @@ public sealed class CountingOptions
     /// </summary>
     [Range(0, 20)]
     public int DedupFirstBucketBits { get; set; } = 8;
+
+    /// <summary>
+    /// Dedup generations per window (count.lua). With k of them Redis holds between 1 and 1 + 1/k windows of records,
+    /// and a new record is looked for in k + 1 generations.
+    /// </summary>
+    [Range(1, 7)]
+    public int DedupGenerations { get; set; } = 2;
 }

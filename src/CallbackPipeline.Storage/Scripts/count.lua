@@ -2,19 +2,19 @@
 -- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply.
 -- ARGV[1] now (unix s), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
 -- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits
--- of a provider's first generation; then per event i, from ARGV[6 + 5(i-1)]: record, a click's second record
--- ('' for none), value, event time, day.
+-- of a provider's first generation, ARGV[6] generations per window; then per event i, from ARGV[7 + 5(i-1)]: record,
+-- a click's second record ('' for none), value, event time, day.
 -- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
 --
 -- Dedup records (docs/architecture.md, "Dedup records"): a record is a 16-byte fingerprint (DedupRecord.cs). Its first
 -- 4 bytes choose a bucket, the small hash '<prefix>d:<generation>:<bucket>', and the other 12 are its field there; the
--- value holds the day the event counted on and its counter, for recounts. A generation is one window of time. A record
--- written in generation g is needed until its event time plus the window, which falls in generation g + 1 at the
--- latest, so an apply looks in its own generation and the one before, and a generation's keys expire when the next
--- one ends. Each generation sizes its buckets from the record count of the one before ('<prefix>g:<generation>':
--- bits, n), so that a bucket holds about 64 records and stays a small listpack.
+-- value holds the day the event counted on and its counter, for recounts. A generation is 1/k of the window (k
+-- generations per window). A record added in generation g is needed until its event time plus the window, which falls
+-- in generation g + k at the latest, so an apply looks in its own generation and the k before, and a generation's keys
+-- expire when generation g + k ends. Each generation sizes its buckets from the record count of the one before
+-- ('<prefix>g:<generation>': bits, n), so that a bucket holds about 64 records and stays a small listpack.
 local per_bucket = 64
-local first, stride = 6, 5
+local first, stride = 7, 5
 local events = (#ARGV - first + 1) / stride
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, 0, 0, events, ''}
@@ -22,25 +22,32 @@ end
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local prefix = ARGV[4]
-local gen = math.floor(now / window)
-local expire_at = string.format('%d', (gen + 2) * window + 3600)
+local k = tonumber(ARGV[6])
+local length = math.floor(window / k)
+local gen = math.floor(now / length)
+local expire_at = string.format('%d', (gen + k + 1) * length + 3600)
 
 local function meta(g) return prefix .. 'g:' .. string.format('%d', g) end
+-- The bucket counts of the k generations before this one (nil where a generation has no records).
+local previous_buckets = {}
+local previous_n
+for j = 1, k do
+  local previous = redis.call('HMGET', meta(gen - j), 'bits', 'n')
+  local bits = tonumber(previous[1])
+  previous_buckets[j] = bits and 2 ^ bits
+  if j == 1 then previous_n = bits and (tonumber(previous[2]) or 0) end
+end
 local bits = tonumber(redis.call('HGET', meta(gen), 'bits'))
-local previous = redis.call('HMGET', meta(gen - 1), 'bits', 'n')
-local previous_bits = tonumber(previous[1])
 if not bits then
   bits = tonumber(ARGV[5])
-  if previous_bits then
-    local n = tonumber(previous[2]) or 0
+  if previous_n then
     bits = 0
-    while bits < 32 and (2 ^ bits) * per_bucket < n do bits = bits + 1 end
+    while bits < 32 and (2 ^ bits) * per_bucket < previous_n do bits = bits + 1 end
   end
   redis.call('HSET', meta(gen), 'bits', bits, 'n', 0)
   redis.call('EXPIREAT', meta(gen), expire_at)
 end
 local buckets = 2 ^ bits
-local previous_buckets = previous_bits and 2 ^ previous_bits
 
 -- Key names are built once per bucket and call: number formatting costs more than the lookup.
 local bucket_keys = {}
@@ -62,11 +69,14 @@ end
 
 local touched = {}
 local added = 0
--- Adds the record unless this generation or the one before holds it; true when it was added.
+-- Adds the record unless this generation or one of the k before holds it; true when it was added.
 local function add(record, value)
   local field = string.sub(record, 5)
-  if previous_buckets and redis.call('HEXISTS', bucket(gen - 1, record, previous_buckets), field) == 1 then
-    return false
+  for j = 1, k do
+    local count = previous_buckets[j]
+    if count and redis.call('HEXISTS', bucket(gen - j, record, count), field) == 1 then
+      return false
+    end
   end
   local key = bucket(gen, record, buckets)
   if redis.call('HSETNX', key, field, value) == 0 then

@@ -8,17 +8,20 @@ using StackExchange.Redis;
 namespace CallbackPipeline.IntegrationTests.Pipeline;
 
 /// <summary>
-/// The compact dedup records (count.lua): generations of one window each, buckets sized from the generation before.
-/// Each test runs its own clock, set just before a generation boundary.
+/// The compact dedup records (count.lua): two generations per window (the default), buckets sized from the
+/// generation before. Each test runs its own clock, set just before a generation boundary.
 /// </summary>
 public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture<HarnessFixture>
 {
-    private static readonly long Window = (long)TimeSpan.FromDays(7).TotalSeconds;
+    private static readonly TimeSpan Window = TimeSpan.FromDays(7);
+
+    /// <summary>Half the window: two generations per window.</summary>
+    private static readonly long Length = (long)Window.TotalSeconds / 2;
 
     /// <summary>An hour before generation <paramref name="generation"/> + 1 starts.</summary>
-    private static DateTimeOffset BeforeBoundary(long generation) => DateTimeOffset.FromUnixTimeSeconds(((generation + 1) * Window) - 3600);
+    private static DateTimeOffset BeforeBoundary(long generation) => DateTimeOffset.FromUnixTimeSeconds(((generation + 1) * Length) - 3600);
 
-    private static long GenerationNow => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / Window;
+    private static long GenerationNow => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / Length;
 
     [Fact]
     public async Task RetriesAcrossAGenerationBoundary_AreDuplicates_AndTheNewGenerationIsSizedFromTheLast()
@@ -43,7 +46,7 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
         Assert.Equal(2, (int)await db.HashGetAsync($"{provider.Prefix}g:{generation + 1}", "n"));
         var day = EventClock.DayIn(sentAt, TimeZoneInfo.Utc);
         var nextDay = EventClock.DayIn(h.Clock.GetUtcNow(), TimeZoneInfo.Utc);
-        Assert.Equal(new DailyCounts(Sent: 1001, 0, 0, 0, 0, 0), await h.ServedAsync(id, day, day));
+        Assert.Equal(new DailyCounts(Sent: 1001, Delivered: 1, 0, 0, 0, 0), await h.ServedAsync(id, day, nextDay));
         var recounted = await h.Get<Recounter>().RecountAsync(id, CancellationToken.None);
         Assert.Equal(1001, recounted[day].Sent);
         Assert.Equal(1, recounted[nextDay].Delivered);
@@ -72,7 +75,27 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Buckets_StaySmallListpacks_AndExpireAnHourAfterTheNextGenerationEnds()
+    public async Task ARetryJustInsideTheWindow_TwoGenerationsLater_IsStillADuplicate()
+    {
+        var generation = GenerationNow;
+        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
+        var id = await h.CreateProviderAsync();
+        var counters = h.Get<CounterStore>();
+        var deliveredAt = h.Clock.GetUtcNow();
+        var delivered = h.Event(id, EventKind.Delivered, "m1", at: deliveredAt);
+        await counters.ApplyAsync([delivered], CancellationToken.None);
+
+        h.Clock.Advance(Window - TimeSpan.FromMinutes(1));
+        Assert.Equal(generation + 2, h.Clock.GetUtcNow().ToUnixTimeSeconds() / Length);
+        Assert.Equal(new CountResult(0, 1, 0, 0), await counters.ApplyAsync([delivered], CancellationToken.None));
+        h.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(new CountResult(0, 0, 1, 0), await counters.ApplyAsync([delivered], CancellationToken.None));
+        var day = EventClock.DayIn(deliveredAt, TimeZoneInfo.Utc);
+        Assert.Equal(1, (await h.ServedAsync(id, day, day)).Delivered);
+    }
+
+    [Fact]
+    public async Task Buckets_StaySmallListpacks_AndExpireAnHourAfterTheWindowOfTheirGenerationEnds()
     {
         var generation = GenerationNow;
         await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
@@ -86,7 +109,7 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
         // A first generation has 2^8 buckets (Counting:DedupFirstBucketBits).
         Assert.InRange(buckets.Count, 250, 256);
         var db = redis.GetDatabase();
-        var expiry = DateTimeOffset.FromUnixTimeSeconds(((generation + 2) * Window) + 3600).UtcDateTime;
+        var expiry = DateTimeOffset.FromUnixTimeSeconds(((generation + 3) * Length) + 3600).UtcDateTime;
         var fields = 0L;
         foreach (var bucket in buckets)
         {
