@@ -21,14 +21,19 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
     /// <summary>An hour before generation <paramref name="generation"/> + 1 starts.</summary>
     private static DateTimeOffset BeforeBoundary(long generation) => DateTimeOffset.FromUnixTimeSeconds(((generation + 1) * Length) - 3600);
 
-    private static long GenerationNow => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / Length;
+    /// <summary>A harness whose clock stands an hour before the next generation, with a provider.</summary>
+    private async Task<(StorageHarness H, string Id, long Generation)> BeforeBoundaryAsync()
+    {
+        var generation = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / Length;
+        var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
+        return (h, await h.CreateProviderAsync(), generation);
+    }
 
     [Fact]
     public async Task RetriesAcrossAGenerationBoundary_AreDuplicates_AndTheNewGenerationIsSizedFromTheLast()
     {
-        var generation = GenerationNow;
-        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
-        var id = await h.CreateProviderAsync();
+        var (h, id, generation) = await BeforeBoundaryAsync();
+        await using var _ = h;
         var counters = h.Get<CounterStore>();
         var sentAt = h.Clock.GetUtcNow();
         var sent = Enumerable.Range(0, 1000).Select(i => h.Event(id, EventKind.Sent, $"m{i}", at: sentAt)).ToList();
@@ -55,9 +60,8 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
     [Fact]
     public async Task AClickRetriedInTheNextGeneration_CountsOnce_AndANewClickOfTheMessageIsNotANewClickedMessage()
     {
-        var generation = GenerationNow;
-        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
-        var id = await h.CreateProviderAsync();
+        var (h, id, generation) = await BeforeBoundaryAsync();
+        await using var _ = h;
         var counters = h.Get<CounterStore>();
         var clickedAt = h.Clock.GetUtcNow();
         await counters.ApplyAsync([h.Event(id, EventKind.Clicked, "m1", "click-a", at: clickedAt)], CancellationToken.None);
@@ -77,9 +81,8 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
     [Fact]
     public async Task ARetryJustInsideTheWindow_TwoGenerationsLater_IsStillADuplicate()
     {
-        var generation = GenerationNow;
-        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
-        var id = await h.CreateProviderAsync();
+        var (h, id, generation) = await BeforeBoundaryAsync();
+        await using var _ = h;
         var counters = h.Get<CounterStore>();
         var deliveredAt = h.Clock.GetUtcNow();
         var delivered = h.Event(id, EventKind.Delivered, "m1", at: deliveredAt);
@@ -97,9 +100,8 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
     [Fact]
     public async Task Buckets_StaySmallListpacks_AndExpireAnHourAfterTheWindowOfTheirGenerationEnds()
     {
-        var generation = GenerationNow;
-        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
-        var id = await h.CreateProviderAsync();
+        var (h, id, generation) = await BeforeBoundaryAsync();
+        await using var _ = h;
         await h.Get<CounterStore>().ApplyAsync(
             Enumerable.Range(0, 5000).Select(i => h.Event(id, EventKind.Delivered, $"m{i}")), CancellationToken.None);
 

@@ -19,6 +19,17 @@ public sealed class StatsCacheTests
 
     private static string Text(StatsAnswer answer) => System.Text.Encoding.UTF8.GetString(answer.Body);
 
+    /// <summary>A read that waits until the test releases it.</summary>
+    private (Func<Task<StatsAnswer>> Read, TaskCompletionSource Release) Gated()
+    {
+        var release = new TaskCompletionSource();
+        return (async () =>
+        {
+            await release.Task;
+            return await Read();
+        }, release);
+    }
+
     [Fact]
     public async Task AnAnswerYoungerThanRefreshAfter_IsServedWithoutARead()
     {
@@ -37,15 +48,10 @@ public sealed class StatsCacheTests
         var cache = Cache();
         await cache.GetAsync("acc", "q", Read);
         clock.Advance(TimeSpan.FromMilliseconds(150));
-        var release = new TaskCompletionSource();
-        async Task<StatsAnswer> SlowRead()
-        {
-            await release.Task;
-            return await Read();
-        }
+        var (slowRead, release) = Gated();
 
-        var first = await cache.GetAsync("acc", "q", SlowRead);
-        var second = await cache.GetAsync("acc", "q", SlowRead);
+        var first = await cache.GetAsync("acc", "q", slowRead);
+        var second = await cache.GetAsync("acc", "q", slowRead);
         Assert.Equal("1", Text(first));
         Assert.Equal("1", Text(second));
         release.SetResult();
@@ -67,14 +73,9 @@ public sealed class StatsCacheTests
     public async Task PollsArrivingDuringARead_ShareIt()
     {
         var cache = Cache();
-        var release = new TaskCompletionSource();
-        async Task<StatsAnswer> SlowRead()
-        {
-            await release.Task;
-            return await Read();
-        }
+        var (slowRead, release) = Gated();
 
-        var polls = Enumerable.Range(0, 5).Select(_ => cache.GetAsync("acc", "q", SlowRead)).ToList();
+        var polls = Enumerable.Range(0, 5).Select(_ => cache.GetAsync("acc", "q", slowRead)).ToList();
         release.SetResult();
         var answers = await Task.WhenAll(polls);
 
