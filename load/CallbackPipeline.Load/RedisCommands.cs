@@ -80,7 +80,7 @@ public static class RedisCommands
         var keys = new RedisKeys(prefix);
         var server = redis.GetServers()[0];
         var options = Options.Create(new CountingOptions());
-        var generation = options.Value.DedupWindow / options.Value.DedupGenerations;
+        var generation = CounterStore.GenerationLength(options.Value);
         foreach (var (name, clock) in new[] { ("first generation", new ShiftedClock(-generation)), ("next generation", new ShiftedClock(TimeSpan.Zero)) })
         {
             var counters = new CounterStore(redis, keys, options, clock);

@@ -44,7 +44,8 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
     {
         var settings = options.Value;
         var (redisKeys, args) = ScriptArguments(
-            keys.Provider(providerId), events, now, window, settings.DedupFirstBucketBits, settings.DedupGenerations, traceParent);
+            keys.Provider(providerId), events, now, window, settings.DedupFirstBucketBits, settings.DedupGenerations,
+            (long)GenerationLength(settings).TotalSeconds, traceParent);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(LuaScripts.Count, redisKeys, args))!;
         if (byKind is not null)
         {
@@ -54,22 +55,35 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         return new CountResult((long)result[0], (long)result[1], (long)result[2], (long)result[3]);
     }
 
+    /// <summary>
+    /// How long a dedup generation is: k of them span the window plus the time an event may be ahead of the worker
+    /// that applies it (the receiver's <see cref="EventClock.FutureTolerance"/>, and an hour for clocks that differ
+    /// between hosts), so a retry that is not too late always finds its record within k generations back (count.lua).
+    /// </summary>
+    public static TimeSpan GenerationLength(CountingOptions options) =>
+        TimeSpan.FromSeconds(Math.Ceiling((options.DedupWindow + EventClock.FutureTolerance + ClockDifference).TotalSeconds / options.DedupGenerations));
+
+    /// <summary>How far apart the clocks of two hosts may be without a count doubling: far more than NTP allows.</summary>
+    private static readonly TimeSpan ClockDifference = TimeSpan.FromHours(1);
+
     /// <summary>The keys and arguments of one count.lua call (see the script for their layout).</summary>
     public static (RedisKey[] Keys, RedisValue[] Args) ScriptArguments(
-        ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window, int firstBucketBits, int generations, string traceParent = "")
+        ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window, int firstBucketBits, int generations,
+        long generationLength, string traceParent = "")
     {
         RedisKey[] redisKeys = [provider.Gone, provider.Dirty, provider.Since, provider.Trace];
-        var args = new RedisValue[6 + (5 * events.Count)];
+        var args = new RedisValue[7 + (5 * events.Count)];
         args[0] = now;
         args[1] = window;
         args[2] = traceParent;
         args[3] = provider.Prefix;
         args[4] = firstBucketBits;
         args[5] = generations;
+        args[6] = generationLength;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var a = 6 + (5 * i);
+            var a = 7 + (5 * i);
             args[a] = DedupRecord.Primary(e);
             args[a + 1] = DedupRecord.Secondary(e) ?? RedisValue.EmptyString;
             args[a + 2] = DedupRecord.Value(e);

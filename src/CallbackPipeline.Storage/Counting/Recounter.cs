@@ -16,10 +16,13 @@ public sealed class Recounter(IConnectionMultiplexer redis, RedisKeys keys)
         var days = new Dictionary<DateOnly, DailyCounts>();
         var db = redis.GetDatabase();
         var pattern = keys.Provider(providerId).DedupBuckets;
+        // SCAN may return a key more than once.
+        var seen = new HashSet<RedisKey>();
         foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
         {
             await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000).WithCancellation(cancellationToken))
             {
+                if (!seen.Add(key)) continue;
                 foreach (var field in await db.HashGetAllAsync(key))
                 {
                     if (!field.Value.TryParse(out long value) || DedupRecord.Parse(value) is not { } record) continue;

@@ -2,19 +2,21 @@
 -- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply.
 -- ARGV[1] now (unix s), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
 -- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits
--- of a provider's first generation, ARGV[6] generations per window; then per event i, from ARGV[7 + 5(i-1)]: record,
--- a click's second record ('' for none), value, event time, day.
+-- of a provider's first generation, ARGV[6] k, generations per window, ARGV[7] the length of a generation (s);
+-- then per event i, from ARGV[8 + 5(i-1)]: record, a click's second record ('' for none), value, event time, day.
 -- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
 --
 -- Dedup records (docs/architecture.md, "Dedup records"): a record is a 16-byte fingerprint (DedupRecord.cs). Its first
 -- 4 bytes choose a bucket, the small hash '<prefix>d:<generation>:<bucket>', and the other 12 are its field there; the
--- value holds the day the event counted on and its counter, for recounts. A generation is 1/k of the window (k
--- generations per window). A record added in generation g is needed until its event time plus the window, which falls
--- in generation g + k at the latest, so an apply looks in its own generation and the k before, and a generation's keys
--- expire when generation g + k ends. Each generation sizes its buckets from the record count of the one before
--- ('<prefix>g:<generation>': bits, n), so that a bucket holds about 64 records and stays a small listpack.
+-- value holds the day the event counted on and its counter, for recounts. k generations are at least the window plus
+-- the time an event may be ahead of the clock that applies it (CounterStore.GenerationLength). A record added in
+-- generation g is needed until its event time plus the window, which falls in generation g + k at the latest, so an
+-- apply looks in its own generation, the k before, and the next one if a worker whose clock is ahead has started it;
+-- a generation's keys expire an hour after generation g + k ends. Each generation sizes its buckets from the record
+-- count of the one before ('<prefix>g:<generation>': bits, n), so that a bucket holds about 64 records and stays a
+-- small listpack.
 local per_bucket = 64
-local first, stride = 7, 5
+local first, stride = 8, 5
 local events = (#ARGV - first + 1) / stride
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, 0, 0, events, ''}
@@ -23,19 +25,21 @@ local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local prefix = ARGV[4]
 local k = tonumber(ARGV[6])
-local length = math.floor(window / k)
+local length = tonumber(ARGV[7])
 local gen = math.floor(now / length)
 local expire_at = string.format('%d', (gen + k + 1) * length + 3600)
 
 local function meta(g) return prefix .. 'g:' .. string.format('%d', g) end
--- The bucket counts of the k generations before this one (nil where a generation has no records).
-local previous_buckets = {}
+-- The other generations that may hold a record, with their bucket counts: the k before this one, and the next one.
+local others = {}
 local previous_n
-for j = 1, k do
-  local previous = redis.call('HMGET', meta(gen - j), 'bits', 'n')
-  local bits = tonumber(previous[1])
-  previous_buckets[j] = bits and 2 ^ bits
-  if j == 1 then previous_n = bits and (tonumber(previous[2]) or 0) end
+for j = -1, k do
+  if j ~= 0 then
+    local other = redis.call('HMGET', meta(gen - j), 'bits', 'n')
+    local other_bits = tonumber(other[1])
+    if other_bits then others[#others + 1] = {gen - j, 2 ^ other_bits} end
+    if j == 1 then previous_n = other_bits and (tonumber(other[2]) or 0) end
+  end
 end
 local bits = tonumber(redis.call('HGET', meta(gen), 'bits'))
 if not bits then
@@ -69,12 +73,11 @@ end
 
 local touched = {}
 local added = 0
--- Adds the record unless this generation or one of the k before holds it; true when it was added.
+-- Adds the record unless this generation or one of the others holds it; true when it was added.
 local function add(record, value)
   local field = string.sub(record, 5)
-  for j = 1, k do
-    local count = previous_buckets[j]
-    if count and redis.call('HEXISTS', bucket(gen - j, record, count), field) == 1 then
+  for _, other in ipairs(others) do
+    if redis.call('HEXISTS', bucket(other[1], record, other[2]), field) == 1 then
       return false
     end
   end

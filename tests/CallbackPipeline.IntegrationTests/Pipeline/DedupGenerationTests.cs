@@ -15,8 +15,8 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
 {
     private static readonly TimeSpan Window = TimeSpan.FromDays(7);
 
-    /// <summary>Half the window: two generations per window.</summary>
-    private static readonly long Length = (long)Window.TotalSeconds / 2;
+    /// <summary>Two generations per window (the default), each half of the window plus two hours.</summary>
+    private static readonly long Length = (long)CounterStore.GenerationLength(new CountingOptions()).TotalSeconds;
 
     /// <summary>An hour before generation <paramref name="generation"/> + 1 starts.</summary>
     private static DateTimeOffset BeforeBoundary(long generation) => DateTimeOffset.FromUnixTimeSeconds(((generation + 1) * Length) - 3600);
@@ -27,6 +27,52 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
         var generation = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / Length;
         var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: BeforeBoundary(generation));
         return (h, await h.CreateProviderAsync(), generation);
+    }
+
+    [Fact]
+    public async Task AnEventTimedAheadOfTheWorker_IsStillFound_UntilItsTimePlusTheWindow()
+    {
+        var (h, id, _) = await BeforeBoundaryAsync();
+        await using var _ = h;
+        var counters = h.Get<CounterStore>();
+        // As far ahead as the receiver lets an event time be, applied a minute before a generation ends.
+        h.Clock.Advance(TimeSpan.FromMinutes(59));
+        var delivered = h.Event(id, EventKind.Delivered, "m1", at: h.Clock.GetUtcNow() + EventClock.FutureTolerance);
+        await counters.ApplyAsync([delivered], CancellationToken.None);
+
+        h.Clock.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(delivered.EventTime) + Window - TimeSpan.FromSeconds(1));
+        Assert.Equal(new CountResult(0, 1, 0, 0), await counters.ApplyAsync([delivered], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AWindowThatTheGenerationsDoNotDivide_StillFindsARetryAtItsLastSecond()
+    {
+        // The last second of the present generation (not a fixed date: keys expire by Redis's own clock).
+        var length = (long)CounterStore.GenerationLength(new CountingOptions { DedupWindow = TimeSpan.FromDays(1.5), DedupGenerations = 7 }).TotalSeconds;
+        var start = DateTimeOffset.FromUnixTimeSeconds((((DateTimeOffset.UtcNow.ToUnixTimeSeconds() / length) + 1) * length) - 1);
+        await using var h = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix,
+            new Dictionary<string, string?> { ["Counting:DedupWindow"] = "1.12:00:00", ["Counting:DedupGenerations"] = "7" }, start);
+        var id = await h.CreateProviderAsync();
+        var counters = h.Get<CounterStore>();
+        var delivered = h.Event(id, EventKind.Delivered, "m1");
+        await counters.ApplyAsync([delivered], CancellationToken.None);
+
+        h.Clock.SetUtcNow(start + TimeSpan.FromDays(1.5));
+        Assert.Equal(new CountResult(0, 1, 0, 0), await counters.ApplyAsync([delivered], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AWorkerWhoseClockIsBehind_FindsWhatAWorkerAheadAddedToTheNextGeneration()
+    {
+        var (ahead, id, generation) = await BeforeBoundaryAsync();
+        await using var _ = ahead;
+        var boundary = DateTimeOffset.FromUnixTimeSeconds((generation + 1) * Length);
+        await using var behind = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, fixture.KeyPrefix, now: boundary - TimeSpan.FromSeconds(5));
+        ahead.Clock.SetUtcNow(boundary + TimeSpan.FromSeconds(5));
+        var delivered = ahead.Event(id, EventKind.Delivered, "m1", at: boundary - TimeSpan.FromSeconds(30));
+
+        await ahead.Get<CounterStore>().ApplyAsync([delivered], CancellationToken.None);
+        Assert.Equal(new CountResult(0, 1, 0, 0), await behind.Get<CounterStore>().ApplyAsync([delivered], CancellationToken.None));
     }
 
     [Fact]
