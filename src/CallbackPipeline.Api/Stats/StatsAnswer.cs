@@ -40,10 +40,13 @@ public sealed class StatsAnswer
         context.Response.Headers.ETag = ETag;
         context.Response.Headers.CacheControl = "no-cache";
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        if (ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => t.Trim() == ETag)))
+        // If-None-Match compares weakly: W/"x" matches "x".
+        if (ifNoneMatch.Length > 0 && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Any(t => StripWeak(t.Trim()) == ETag)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
         return TypedResults.Bytes(Body, ContentType);
     }
+
+    private static string StripWeak(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
 }

@@ -15,6 +15,7 @@ namespace CallbackPipeline.Api.Stats;
 public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> options)
 {
     private readonly ConcurrentDictionary<(string Account, string Query), Entry> entries = new();
+    private long lastTrim;
 
     public async Task<StatsAnswer> GetAsync(string accountId, string query, Func<Task<StatsAnswer>> read)
     {
@@ -24,18 +25,17 @@ public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> option
         var key = (accountId, query);
         if (entries.TryGetValue(key, out var kept) && clock.GetElapsedTime(kept.StartedAt) is var age && age <= settings.MaxAge)
         {
-            if (age > settings.RefreshAfter && kept.Answer.IsCompletedSuccessfully) Refresh(key, kept, read);
-            var answer = await kept.Answer;
-            if (answer.Problem is null) return answer;
+            if (age > settings.RefreshAfter && kept.Answer.IsValueCreated && kept.Answer.Value.IsCompletedSuccessfully) Refresh(key, kept, read);
+            return await kept.Answer.Value;
         }
 
-        // Read afresh; polls that come meanwhile find this entry and wait for the same read.
-        var entry = new Entry(clock.GetTimestamp(), read());
-        entries[key] = entry;
-        Trim(settings);
+        // Read afresh, unless a poll that came at the same moment already started to: then share its read.
+        var fresh = new Entry(clock.GetTimestamp(), new Lazy<Task<StatsAnswer>>(read));
+        var entry = entries.AddOrUpdate(key, fresh, (_, current) => clock.GetElapsedTime(current.StartedAt) <= settings.MaxAge ? current : fresh);
+        if (entry == fresh) Trim(settings);
         try
         {
-            var answer = await entry.Answer;
+            var answer = await entry.Answer.Value;
             if (answer.Problem is not null) entries.TryRemove(KeyValuePair.Create(key, entry));
             return answer;
         }
@@ -58,8 +58,8 @@ public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> option
     private void Refresh((string, string) key, Entry kept, Func<Task<StatsAnswer>> read)
     {
         if (Interlocked.Exchange(ref kept.Refreshing, 1) == 1) return;
-        var next = new Entry(clock.GetTimestamp(), read());
-        _ = next.Answer.ContinueWith(
+        var next = new Entry(clock.GetTimestamp(), new Lazy<Task<StatsAnswer>>(read));
+        _ = next.Answer.Value.ContinueWith(
             t =>
             {
                 // A failed read leaves the kept answer to age out; the next poll past MaxAge reads in the foreground.
@@ -76,18 +76,21 @@ public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> option
 
     private void Trim(StatsOptions settings)
     {
-        if (entries.Count <= settings.MaxEntries) return;
+        // At most once per MaxAge: when every kept answer is young, a scan would drop nothing.
+        if (entries.Count <= settings.MaxEntries || clock.GetElapsedTime(Interlocked.Read(ref lastTrim)) < settings.MaxAge) return;
+        Interlocked.Exchange(ref lastTrim, clock.GetTimestamp());
         foreach (var (key, entry) in entries)
         {
             if (clock.GetElapsedTime(entry.StartedAt) > settings.MaxAge) entries.TryRemove(KeyValuePair.Create(key, entry));
         }
     }
 
-    private sealed class Entry(long startedAt, Task<StatsAnswer> answer)
+    private sealed class Entry(long startedAt, Lazy<Task<StatsAnswer>> answer)
     {
         public long StartedAt { get; } = startedAt;
 
-        public Task<StatsAnswer> Answer { get; } = answer;
+        /// <summary>Started by the first poll that awaits it, so an entry that loses a race never reads.</summary>
+        public Lazy<Task<StatsAnswer>> Answer { get; } = answer;
 
         public int Refreshing;
     }

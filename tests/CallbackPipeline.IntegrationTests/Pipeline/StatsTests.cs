@@ -150,13 +150,11 @@ public sealed class StatsTests(PipelineApp app) : IClassFixture<PipelineApp>
     }
 
     [Fact]
-    public async Task PollsInQuickSuccession_ShareOneRead_AndAChangeShowsOnALaterPoll()
+    public async Task AChangeShowsOnALaterPoll_WithALaterAsOf()
     {
         var account = await app.CreateAccountAsync();
         var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
         var first = await account.StatsAsync(id, WeekAgo, Today);
-        var second = await account.StatsAsync(id, WeekAgo, Today);
-        Assert.Equal(first["asOf"]!.GetValue<DateTimeOffset>(), second["asOf"]!.GetValue<DateTimeOffset>());
 
         await account.PostEventsAsync(new { providerId = id, messageId = "m1", type = "sent" });
         var changed = await account.StatsUntilAsync(id, WeekAgo, Today, s => s.Total("sent") == 1);

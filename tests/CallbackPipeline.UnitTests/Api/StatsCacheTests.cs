@@ -89,12 +89,19 @@ public sealed class StatsCacheTests
         var cache = Cache();
         await cache.GetAsync("acc", "q", Read);
         clock.Advance(TimeSpan.FromMilliseconds(500));
-        Task<StatsAnswer> Failing() => Task.FromException<StatsAnswer>(new InvalidOperationException("redis down"));
+        var failed = 0;
+        Task<StatsAnswer> Failing()
+        {
+            failed++;
+            return Task.FromException<StatsAnswer>(new InvalidOperationException("redis down"));
+        }
 
         Assert.Equal("1", Text(await cache.GetAsync("acc", "q", Failing)));
         Assert.Equal("1", Text(await cache.GetAsync("acc", "q", Failing)));
+        Assert.Equal(2, failed);
         clock.Advance(TimeSpan.FromMilliseconds(501));
         await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("acc", "q", Failing));
+        Assert.Equal(3, failed);
         Assert.Equal("2", Text(await cache.GetAsync("acc", "q", Read)));
     }
 
@@ -129,5 +136,19 @@ public sealed class StatsCacheTests
         await cache.GetAsync("acc", "q", Read);
 
         Assert.Equal("2", Text(await cache.GetAsync("acc", "q", Read)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IfNoneMatch_WithTheAnswersETag_StrongOrWeak_Is304(bool weak)
+    {
+        var answer = await Cache().GetAsync("acc", "q", Read);
+        var context = new DefaultHttpContext();
+        context.Request.Headers.IfNoneMatch = "\"other\", " + (weak ? "W/" : "") + answer.ETag;
+
+        var result = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.StatusCodeHttpResult>(answer.Send(context));
+        Assert.Equal(StatusCodes.Status304NotModified, result.StatusCode);
+        Assert.Equal(answer.ETag, context.Response.Headers.ETag.ToString());
     }
 }
