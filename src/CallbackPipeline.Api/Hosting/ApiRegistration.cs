@@ -31,7 +31,7 @@ public static class ApiRegistration
         });
         services.AddSingleton<AuthFailureThrottle>();
         services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<StatsCache>();
+        services.AddSingleton(sp => new StatsCache(TimeProvider.System, sp.GetRequiredService<IOptions<StatsOptions>>()));
 
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         services.AddSingleton<CallerResolver>();

@@ -12,6 +12,10 @@ namespace CallbackPipeline.Api.Stats;
 /// <c>RefreshAfter</c> plus one read). Answers carry the time they were read as <c>asOf</c>. A change to an
 /// account's providers or time zone in this process forgets its answers at once.
 /// </summary>
+/// <remarks>
+/// Ages are measured on <paramref name="clock"/>, which the host sets to the system clock rather than the app's
+/// <see cref="TimeProvider"/>: a test that fakes the date events count on must not freeze the answers' ages.
+/// </remarks>
 public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> options)
 {
     private readonly ConcurrentDictionary<(string Account, string Query), Entry> entries = new();
