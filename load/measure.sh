@@ -70,13 +70,19 @@ run_ingest ingest-generic
 run_ingest ingest-twilio
 run_ingest ingest-batch
 
+# drain [harness options...]: a worker started once the queue is full, timed until it is empty.
+drain() {
+  dotnet "$harness" drain --redis "127.0.0.1:$redis_port" --prefix cbp --events 1000000 --per-message 100 "$@" > "$data/drain.out" &
+  local drain_pid=$!
+  until grep -q waiting "$data/drain.out" 2>/dev/null; do sleep 0.5; done
+  launch $((port + 1)) worker; worker_pid=$launched
+  wait "$drain_pid"; cat "$data/drain.out"
+  stop "$worker_pid"; worker_pid=""
+}
 echo "== drain: 1,000,000 events pre-filled (100 a message), one worker, the receiver idle"
-dotnet "$harness" drain --redis "127.0.0.1:$redis_port" --prefix cbp --events 1000000 --per-message 100 > "$data/drain.out" &
-drain_pid=$!
-until grep -q waiting "$data/drain.out" 2>/dev/null; do sleep 0.5; done
-launch $((port + 1)) worker; worker_pid=$launched
-wait "$drain_pid"; cat "$data/drain.out"
-stop "$worker_pid"; worker_pid=""
+drain
+echo "== drain in steady state: the same, the providers' two earlier dedup generations holding 1,000,000 records each"
+drain --earlier-generations 2
 stop_host
 
 # Requests to a route answered within a bound, from the host's http.server.request.duration histogram: a server-side

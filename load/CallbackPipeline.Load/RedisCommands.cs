@@ -14,7 +14,10 @@ public static class RedisCommands
 {
     /// <summary>
     /// Fills the queue with <c>--events</c> events (in messages of <c>--per-message</c>), then times a worker (started
-    /// once this prints "waiting", with the same <c>Redis:KeyPrefix</c>) until the queue is empty.
+    /// once this prints "waiting", with the same <c>Redis:KeyPrefix</c>) until the queue is empty. With
+    /// <c>--earlier-generations N</c>, the same providers first get as many dedup records in each of the N dedup
+    /// generations before the present one (default settings), so the worker looks in populated generations as it
+    /// does in steady state.
     /// </summary>
     public static async Task<int> DrainAsync(Arguments args)
     {
@@ -22,6 +25,18 @@ public static class RedisCommands
         var perMessage = args.GetInt("per-message", 100);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(args.Get("redis"));
         var keys = new RedisKeys(args.Get("prefix", "cbp"));
+        var counting = new CountingOptions();
+        for (var back = args.GetInt("earlier-generations", 0); back >= 1; back--)
+        {
+            var clock = new ShiftedClock(-(CounterStore.GenerationLength(counting) * back));
+            var counters = new CounterStore(redis, keys, Options.Create(counting), clock);
+            var then = clock.GetUtcNow();
+            var earlier = Enumerable.Range(0, total)
+                .Select(i => new CallbackEvent($"drain-{i % 50}", EventKind.Delivered, $"earlier-{back}-{Guid.NewGuid():N}", null, then.ToUnixTimeSeconds(), DateOnly.FromDateTime(then.UtcDateTime)));
+            await Parallel.ForEachAsync(earlier.Chunk(5_000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+                async (chunk, ct) => await counters.ApplyAsync(chunk, ct));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"added {total} dedup records to the generation {back} before the present one"));
+        }
         var queue = new RedisStreamQueue(redis, keys, Options.Create(new QueueOptions { MaxDepth = long.MaxValue }), new QueueDepth());
         var day = DateOnly.FromDateTime(DateTime.UtcNow);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
