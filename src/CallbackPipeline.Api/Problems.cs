@@ -30,16 +30,18 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
     {
-        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context, retryAfterSeconds);
         return Make(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail);
     }
 
     public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
     {
-        var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context, (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds)));
         return Make(StatusCodes.Status429TooManyRequests, "Too Many Requests", detail);
     }
+
+    private static void SetRetryAfter(HttpContext context, int seconds) =>
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static ProblemHttpResult Make(int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {

@@ -53,22 +53,9 @@ if not bits then
 end
 local buckets = 2 ^ bits
 
--- Key names are built once per bucket and call: number formatting costs more than the lookup.
-local bucket_keys = {}
 local function bucket(g, record, count)
   local a, b, c, d = string.byte(record, 1, 4)
-  local index = (((a * 256 + b) * 256 + c) * 256 + d) % count
-  local keys = bucket_keys[g]
-  if not keys then
-    keys = {}
-    bucket_keys[g] = keys
-  end
-  local key = keys[index]
-  if not key then
-    key = prefix .. 'd:' .. string.format('%d:%d', g, index)
-    keys[index] = key
-  end
-  return key
+  return prefix .. 'd:' .. string.format('%d:%d', g, (((a * 256 + b) * 256 + c) * 256 + d) % count)
 end
 
 local touched = {}
