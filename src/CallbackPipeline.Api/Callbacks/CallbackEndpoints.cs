@@ -126,8 +126,9 @@ public static class CallbackEndpoints
 
         metrics.CallbacksAccepted.Add(1, new KeyValuePair<string, object?>("provider.kind", kind));
         metrics.EventsQueued.Add(events.Count, new KeyValuePair<string, object?>("provider.kind", kind));
-        metrics.EventsIgnored.Add(parsed.Ignored, new KeyValuePair<string, object?>("provider.kind", kind));
-        metrics.UnknownStatuses.Add(parsed.UnknownStatuses, new KeyValuePair<string, object?>("provider.kind", kind));
+        // Most callbacks ignore nothing: adding zero would cost a lookup in the metric's aggregators per request.
+        if (parsed.Ignored > 0) metrics.EventsIgnored.Add(parsed.Ignored, new KeyValuePair<string, object?>("provider.kind", kind));
+        if (parsed.UnknownStatuses > 0) metrics.UnknownStatuses.Add(parsed.UnknownStatuses, new KeyValuePair<string, object?>("provider.kind", kind));
         return format.Success(parsed);
     }
 

@@ -15,7 +15,7 @@ public sealed class GenericCallbackFormat : ICallbackFormat
 
     public CallbackRead Read(CallbackRequest request, CachedProvider provider)
     {
-        if (!CallbackTokens.Matches(provider.Record, request.Query["token"], request.ReceivedAt))
+        if (!provider.Tokens.Matches(request.Query["token"], request.ReceivedAt))
         {
             return CallbackRead.Unauthorized("missing or wrong token");
         }

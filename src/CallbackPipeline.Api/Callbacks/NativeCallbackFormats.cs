@@ -49,7 +49,7 @@ public sealed class VonageCallbackFormat : ICallbackFormat
             var method = provider.Record.Settings["signatureMethod"]?.GetValue<string>();
             if (!VonageSignature.IsValid(secret, method, fields)) return CallbackRead.Unauthorized("sig missing or wrong");
         }
-        else if (!CallbackTokens.Matches(provider.Record, request.Query["token"], request.ReceivedAt))
+        else if (!provider.Tokens.Matches(request.Query["token"], request.ReceivedAt))
         {
             return CallbackRead.Unauthorized("missing or wrong token");
         }
@@ -88,7 +88,7 @@ public sealed class InfobipCallbackFormat : ICallbackFormat
 
     public CallbackRead Read(CallbackRequest request, CachedProvider provider)
     {
-        if (!CallbackTokens.Matches(provider.Record, request.Query["token"], request.ReceivedAt)) return CallbackRead.Unauthorized("missing or wrong token");
+        if (!provider.Tokens.Matches(request.Query["token"], request.ReceivedAt)) return CallbackRead.Unauthorized("missing or wrong token");
         if (request.Method != HttpMethods.Post || !request.IsJson)
         {
             return CallbackRead.UnsupportedMediaType("application/json");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CallbackPipeline.Api.Accounts;
+using CallbackPipeline.Api.Callbacks;
 using CallbackPipeline.Api.Hosting;
 using CallbackPipeline.Storage.Providers;
 using Microsoft.Extensions.Options;
@@ -43,5 +44,8 @@ public sealed class ProviderDirectory(ProviderStore store, TimeProvider clock, I
     private sealed record Entry(CachedProvider? Provider, DateTimeOffset LoadedAt);
 }
 
-/// <summary>A provider and its account's reporting time zone.</summary>
-public sealed record CachedProvider(ProviderRecord Record, TimeZoneInfo Zone);
+/// <summary>A provider, its account's reporting time zone, and what its callbacks' URL tokens are checked against.</summary>
+public sealed record CachedProvider(ProviderRecord Record, TimeZoneInfo Zone)
+{
+    public CallbackTokens Tokens { get; } = new(Record);
+}

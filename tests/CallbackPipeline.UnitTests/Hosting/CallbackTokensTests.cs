@@ -8,19 +8,19 @@ public sealed class CallbackTokensTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
 
-    private static ProviderRecord Provider(string? previous, DateTimeOffset? expires) => new(
-        "prv", "acc", "p", ProviderKind.Generic, false, false, true, [], new() { ["callbackToken"] = "current-token-current-token" },
-        previous, expires, Now, null);
+    private static CallbackTokens Provider(string? previous, DateTimeOffset? expires, string? current = "current-token-current-token") =>
+        new(new ProviderRecord("prv", "acc", "p", ProviderKind.Generic, false, false, true, [], new() { ["callbackToken"] = current },
+            previous, expires, Now, null));
 
     [Fact]
-    public void AcceptsTheCurrentToken() => Assert.True(CallbackTokens.Matches(Provider(null, null), "current-token-current-token", Now));
+    public void AcceptsTheCurrentToken() => Assert.True(Provider(null, null).Matches("current-token-current-token", Now));
 
     [Fact]
     public void AcceptsThePreviousToken_UntilItExpires()
     {
         var provider = Provider("previous-token-previous", Now.AddHours(1));
-        Assert.True(CallbackTokens.Matches(provider, "previous-token-previous", Now));
-        Assert.False(CallbackTokens.Matches(provider, "previous-token-previous", Now.AddHours(1)));
+        Assert.True(provider.Matches("previous-token-previous", Now));
+        Assert.False(provider.Matches("previous-token-previous", Now.AddHours(1)));
     }
 
     [Theory]
@@ -28,5 +28,11 @@ public sealed class CallbackTokensTests
     [InlineData("")]
     [InlineData("current-token-current-toke")]
     [InlineData("current-token-current-token ")]
-    public void RefusesAnythingElse(string? token) => Assert.False(CallbackTokens.Matches(Provider(null, null), token, Now));
+    public void RefusesAnythingElse(string? token) => Assert.False(Provider(null, null).Matches(token, Now));
+
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("current-token-current-token")]
+    public void AProviderWithoutATokenRefusesEveryToken(string token) =>
+        Assert.False(Provider(null, Now.AddHours(1), current: null).Matches(token, Now));
 }
