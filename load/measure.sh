@@ -84,6 +84,11 @@ drain
 echo "== drain in steady state: the same on an empty Redis, the providers' two earlier dedup generations holding 1,000,000 records each"
 redis-cli -p "$redis_port" flushall >/dev/null
 drain --earlier-generations 2
+echo "== the floor of exact counting in this Redis: load/script-floor.lua, 500 events a call (the worker's), 4 connections"
+redis-cli -p "$redis_port" flushall >/dev/null
+calls=$(redis-benchmark -p "$redis_port" -c 4 -n 2000 -r 1000000000 -q EVAL "$(cat load/script-floor.lua)" 0 __rand_int__ 500 \
+  | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
+echo "floor: $calls calls/s = $(awk -v c="$calls" 'BEGIN { printf "%d", c * 500 }') events/s"
 stop_host
 
 # Requests to a route answered within a bound, from the host's http.server.request.duration histogram: a server-side
