@@ -14,12 +14,13 @@ public static class TwilioSignature
     public static bool IsValid(string authToken, string url, FormFields parameters, string? signature)
     {
         if (string.IsNullOrEmpty(signature)) return false;
-        var valid = false;
+        // The URL as received first; the other spelling of its port (and its parsing) only when that does not match.
+        // Which spelling matched is no secret: matching either takes the auth token.
         foreach (var candidate in UrlVariants(url))
         {
-            valid |= Signatures.Base64Equals(signature, Compute(authToken, candidate, parameters));
+            if (Signatures.Base64Equals(signature, Compute(authToken, candidate, parameters))) return true;
         }
-        return valid;
+        return false;
     }
 
     public static byte[] Compute(string authToken, string url, FormFields parameters)
