@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Takes every figure of docs/performance.md in one run on this machine: its own Redis (AOF, appendfsync always, as
 # shipped) and PostgreSQL under .local/perf, the host in the role each figure needs, the harness as generator.
-# Usage: load/measure.sh [seconds-per-scenario]   (reports land in load/reports/)
+# Usage: load/measure.sh   (about 15 minutes; reports land in load/reports/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
