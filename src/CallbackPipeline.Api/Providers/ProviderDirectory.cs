@@ -44,8 +44,15 @@ public sealed class ProviderDirectory(ProviderStore store, TimeProvider clock, I
     private sealed record Entry(CachedProvider? Provider, DateTimeOffset LoadedAt);
 }
 
-/// <summary>A provider, its account's reporting time zone, and what its callbacks' URL tokens are checked against.</summary>
-public sealed record CachedProvider(ProviderRecord Record, TimeZoneInfo Zone)
+/// <summary>
+/// A provider, its account's reporting time zone, and what its callbacks' URL tokens are checked against. A class,
+/// not a record: a <c>with</c> copy would keep the tokens of the provider it was copied from.
+/// </summary>
+public sealed class CachedProvider(ProviderRecord record, TimeZoneInfo zone)
 {
-    public CallbackTokens Tokens { get; } = new(Record);
+    public ProviderRecord Record { get; } = record;
+
+    public TimeZoneInfo Zone { get; } = zone;
+
+    public CallbackTokens Tokens { get; } = new(record);
 }
