@@ -15,7 +15,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage:
           run <scenario.json> --target http://127.0.0.1:8080 --operator-key KEY [--reports load/reports] [--host-pid PID] [--verify-timeout 60]
-          drain --redis 127.0.0.1:16379 --prefix cbp --events 1000000 [--per-message 100] [--earlier-generations 2]
+          drain --redis 127.0.0.1:16379 --prefix cbp --events 1000000 [--per-message 100] [--earlier-generations 2] [--dedup-generations 2]
           dedup-memory --redis 127.0.0.1:16379 [--records 1000000]
         """);
     return 2;

@@ -16,8 +16,9 @@ public static class RedisCommands
     /// Fills the queue with <c>--events</c> events (in messages of <c>--per-message</c>), then times a worker (started
     /// once this prints "waiting", with the same <c>Redis:KeyPrefix</c>) until the queue is empty. With
     /// <c>--earlier-generations N</c>, the same providers first get as many dedup records in each of the N dedup
-    /// generations before the present one (default settings), so the worker looks in populated generations as it
-    /// does in steady state.
+    /// generations before the present one, so the worker looks in populated generations as it does in steady state;
+    /// <c>--dedup-generations K</c> sizes those generations for a worker started with
+    /// <c>Counting__DedupGenerations=K</c> (default: the shipped setting).
     /// </summary>
     public static async Task<int> DrainAsync(Arguments args)
     {
@@ -26,6 +27,7 @@ public static class RedisCommands
         await using var redis = await ConnectionMultiplexer.ConnectAsync(args.Get("redis"));
         var keys = new RedisKeys(args.Get("prefix", "cbp"));
         var counting = new CountingOptions();
+        counting.DedupGenerations = args.GetInt("dedup-generations", counting.DedupGenerations);
         for (var back = args.GetInt("earlier-generations", 0); back >= 1; back--)
         {
             var clock = new ShiftedClock(-(CounterStore.GenerationLength(counting) * back));
