@@ -43,15 +43,47 @@ run() {
   summary "$out"
 }
 
+# CPU per request of the host, the generator and Redis over 10 s of a scenario's measured phase (which starts after
+# its 30 s warm-up): CPU time from /proc against the host's request count from /metrics. Usage: cpu_per_request harness-pid
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_sample() { # harness-pid redis-pid
+  echo "$(cpu_ticks "$host_pid") $(cpu_ticks "$1") $(cpu_ticks "$2") $(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" \
+    | awk '/^http_server_request_duration_seconds_count/ { split($0, a, "} "); split(a[2], b, " "); s += b[1] } END { print s + 0 }')"
+}
+cpu_per_request() {
+  local redis_pid tick h0 g0 r0 n0 h1 g1 r1 n1 n
+  redis_pid=$(redis-cli -p "$redis_port" info server | tr -d '\r' | awk -F: '/^process_id/ { print $2 }')
+  tick=$((1000000 / $(getconf CLK_TCK)))
+  sleep 40
+  read -r h0 g0 r0 n0 < <(cpu_sample "$1" "$redis_pid")
+  sleep 10
+  read -r h1 g1 r1 n1 < <(cpu_sample "$1" "$redis_pid")
+  n=$((n1 - n0))
+  if [ "$n" -le 0 ]; then echo "CPU per request: no requests counted"; return 0; fi
+  echo "CPU per request over 10 s ($n requests): host $(( (h1 - h0) * tick / n )) us, generator $(( (g1 - g0) * tick / n )) us, Redis $(( (r1 - r0) * tick / n )) us"
+}
+
+# The baseline, with its CPU per request.
+run_baseline() {
+  dotnet "$harness" run load/scenarios/baseline.json --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" > "$data/baseline.out" &
+  local harness_pid=$!
+  cpu_per_request "$harness_pid" > "$data/baseline.cpu"
+  wait "$harness_pid" || true
+  summary "$data/baseline.out"; cat "$data/baseline.cpu"
+}
+
 # Ingest with the worker stopped; once the load is over, a worker starts so the run's verification can finish.
 run_ingest() {
   dotnet "$harness" run "load/scenarios/$1.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" --verify-timeout 600 > "$data/$1.out" &
   local harness_pid=$!
+  cpu_per_request "$harness_pid" > "$data/$1.cpu" &
+  local sampler_pid=$!
   until grep -q "verifying" "$data/$1.out" 2>/dev/null; do sleep 0.5; done
   launch $((port + 1)) worker; worker_pid=$launched
   wait "$harness_pid" || true
+  wait "$sampler_pid" || true
   stop "$worker_pid"; worker_pid=""
-  summary "$data/$1.out"
+  summary "$data/$1.out"; cat "$data/$1.cpu"
 }
 
 cbp_ensure_packages
@@ -65,7 +97,7 @@ dotnet build load/CallbackPipeline.Load -c Release -v quiet -nologo >/dev/null
 
 echo "== receiver only (worker stopped): baseline and ingest"
 start_host receiver Load__BaselineEndpoint=true
-run baseline
+run_baseline
 run_ingest ingest-generic
 run_ingest ingest-twilio
 run_ingest ingest-batch
