@@ -10,19 +10,19 @@ namespace CallbackPipeline.Api.Callbacks;
 /// </summary>
 public sealed class CallbackTokens(ProviderRecord provider)
 {
+    /// <summary>Stands for a missing token: no SHA-256 of a given token is all zeros, so it matches nothing.</summary>
     private static readonly byte[] None = new byte[SHA256.HashSizeInBytes];
 
     private readonly byte[] current = Hash(provider.CallbackToken);
     private readonly byte[] previous = Hash(provider.PreviousToken);
-    private readonly bool hasCurrent = provider.CallbackToken is not null;
-    private readonly DateTimeOffset? previousExpiresAt = provider.PreviousToken is null ? null : provider.PreviousTokenExpiresAt;
+    private readonly DateTimeOffset? previousExpiresAt = provider.PreviousTokenExpiresAt;
 
     public bool Matches(string? token, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(token)) return false;
         var given = Hash(token);
         // Both comparisons always run, over equal-length hashes: the time taken says nothing about the token.
-        var isCurrent = CryptographicOperations.FixedTimeEquals(given, current) && hasCurrent;
+        var isCurrent = CryptographicOperations.FixedTimeEquals(given, current);
         var isPrevious = CryptographicOperations.FixedTimeEquals(given, previous) && previousExpiresAt > now;
         return isCurrent | isPrevious;
     }
