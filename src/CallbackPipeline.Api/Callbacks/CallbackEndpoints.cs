@@ -20,6 +20,19 @@ public static class CallbackEndpoints
         routes.MapMethods("/v1/callbacks/{providerId}", [HttpMethods.Post, HttpMethods.Get], ReceiveAsync)
             .WithTags("Callbacks")
             .DisableAntiforgery();
+
+        // What a callback may leave uncounted starts at 0 for every kind: a series that first appears with a
+        // nonzero value has no earlier sample, so an alert on its rate would miss the first increase.
+        var metrics = routes.ServiceProvider.GetRequiredService<PipelineMetrics>();
+        routes.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
+        {
+            foreach (var kind in Enum.GetValues<ProviderKind>())
+            {
+                var tag = new KeyValuePair<string, object?>("provider.kind", ProviderKindSpec.Name(kind));
+                metrics.EventsIgnored.Add(0, tag);
+                metrics.UnknownStatuses.Add(0, tag);
+            }
+        });
         return routes;
     }
 

@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Providers;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Queue;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +44,23 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
         Assert.True(Sum(applied) >= 1);
         Assert.True(Sum(duplicates) >= 1);
         Assert.All(applied.GetMeasurementSnapshot(), m => Assert.Equal("delivered", m.Tags["event.kind"]));
+    }
+
+    [Fact]
+    public async Task UncountedRecordSeries_StartAtZeroForEveryKind_BeforeAnyCallbackOfIt()
+    {
+        using var client = app.CreateClient();
+
+        // This class posts generic callbacks only, so every other kind's series can exist only from start-up.
+        var text = await client.GetStringAsync("/metrics");
+        foreach (var kind in Enum.GetValues<ProviderKind>().Where(k => k != ProviderKind.Generic))
+        {
+            var name = ProviderKindSpec.Name(kind);
+            foreach (var series in new[] { "callbackpipeline_events_ignored_total", "callbackpipeline_statuses_unknown_total" })
+            {
+                Assert.Matches(new Regex($@"(?m)^{series}\{{[^}}]*provider_kind=""{name}""[^}}]*\}} 0( |$)"), text);
+            }
+        }
     }
 
     [Fact]
