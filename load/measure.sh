@@ -131,6 +131,22 @@ within_bound() {
     END { printf "%d %d\n", within, all }' "$1"
 }
 
+# The host's garbage-collection pauses over 10 s of the stats run's measured phase (it starts after the set-up and
+# a 5 s warm-up), from the runtime's metrics.
+gc_sample() {
+  curl -s --max-time 5 "http://127.0.0.1:$port/metrics" \
+    | awk '/^dotnet_gc_collections_total/ { n += $NF } /^dotnet_gc_pause_time_seconds_total/ { p = $NF } END { printf "%d %s\n", n, p + 0 }'
+}
+gc_pauses() {
+  local n0 p0 n1 p1
+  sleep 10
+  read -r n0 p0 < <(gc_sample)
+  sleep 10
+  read -r n1 p1 < <(gc_sample)
+  awk -v n=$((n1 - n0)) -v p0="$p0" -v p1="$p1" 'BEGIN { p = (p1 - p0) * 1000
+    printf "host GC over 10 s of the stats run: %d collections, paused %.0f ms (%.1f ms each), %.1f %% of the time\n", n, p, n ? p / n : 0, p / 100 }'
+}
+
 echo "== role all: its ingest maximum with the 50 providers of the stats run (warm), then freshness, then stats queries with ingest at half that maximum"
 start_host all
 run ingest-50-providers role-all-max
@@ -139,7 +155,11 @@ sed "s/\"rate\": 3200/\"rate\": $((max / 2))/" load/scenarios/stats-under-ingest
 echo "ingest at half of role all's maximum: $((max / 2)) callbacks/s"
 run freshness
 curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-before"
+gc_pauses > "$data/stats.gc" &
+gc_pid=$!
 run "$data/stats-under-ingest.json"
+wait "$gc_pid" || true
+cat "$data/stats.gc"
 curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-after"
 read -r within_before all_before < <(within_bound "$data/metrics-before" /v1/stats 0.005)
 read -r within_after all_after < <(within_bound "$data/metrics-after" /v1/stats 0.005)
