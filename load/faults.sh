@@ -138,13 +138,15 @@ worker_pending() {
   redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | grep -A1 "^$(hostname -s)-$worker_pid-" | sed -n 2p
 }
 cut_batches() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:batch' 2>/dev/null | wc -l; }
+# A provider's dirty-days set exists only while it has deltas the flusher has not cut yet.
+dirty_sets() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:dirty' 2>/dev/null | wc -l; }
 # readyz PORT: the status code and the status of one /readyz answer.
 readyz() { curl -s -w ' %{http_code}' "http://127.0.0.1:$1/readyz" | sed -E 's/.*("status":"[a-z]+").* ([0-9]+)$/\2 \1/'; }
 
 fault_worker_kill() {
   start_worker
   start_load worker-kill
-  local mid_batch=0 mid_flush=0 i done=0
+  local mid_batch=0 mid_flush=0 i done=0 lock_pid=""
   for i in $(seq 1 "$kills"); do
     grep -q "verifying" "$data/worker-kill.out" && break
     done=$i
@@ -152,15 +154,19 @@ fault_worker_kill() {
     if [ $((i % 3)) -eq 1 ]; then
       # Mid-flush, for certain: hold daily_stats locked so the flush stops between its Redis cut and its commit.
       # First let the new worker recover any batch an earlier kill left cut, so only this kill's batch is seen.
+      [ -z "$lock_pid" ] || wait "$lock_pid" || true
       for _ in $(seq 1 100); do [ "$(cut_batches)" -eq 0 ] && break; sleep 0.05; done
+      # The flusher cuts only when there are deltas: on a slow box a worker just (re)started may not have counted
+      # anything yet, and a lock taken then would wait out its seconds with nothing to hold up.
+      for _ in $(seq 1 200); do [ "$(dirty_sets)" -gt 0 ] && break; sleep 0.05; done
       cbp_as_pg "$(cbp_pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d faults -q \
-        -c "begin; lock table daily_stats in exclusive mode; select pg_sleep(3); commit;" >/dev/null &
-      local lock_pid=$!
-      for _ in $(seq 1 100); do [ "$(cut_batches)" -gt 0 ] && break; sleep 0.02; done
+        -c "begin; lock table daily_stats in exclusive mode; select pg_sleep(4); commit;" >/dev/null &
+      lock_pid=$!
+      for _ in $(seq 1 150); do [ "$(cut_batches)" -gt 0 ] && break; sleep 0.02; done
       kill9_worker
       # A batch still cut once the worker is dead was cut and never committed or dropped: it died mid-flush.
       [ "$(cut_batches)" -gt 0 ] && mid_flush=$((mid_flush + 1))
-      wait "$lock_pid" || true
+      # The next worker starts while the lock still holds: it recovers the cut batch, and its commit waits.
     else
       # Mid-batch, for certain: pause Redis writes (the worker can neither count nor acknowledge), and if the worker
       # then holds delivered, unacknowledged entries, kill it frozen there; otherwise let it go on and try again.
@@ -180,6 +186,7 @@ fault_worker_kill() {
     fi
     start_worker
   done
+  [ -z "$lock_pid" ] || wait "$lock_pid" || true
   # A run whose kills all fell between batches and flushes proved less than it claims.
   if [ "$mid_batch" -eq 0 ] || [ "$mid_flush" -eq 0 ]; then problem="no kill landed mid-batch or mid-flush"; fi
   finish_load worker-kill "$done × kill -9 of the worker: $mid_batch holding unacknowledged entries (mid-batch), $mid_flush with a flush batch cut but not committed (mid-flush)"
