@@ -157,7 +157,7 @@ fault_worker_kill() {
       [ -z "$lock_pid" ] || wait "$lock_pid" || true
       for _ in $(seq 1 100); do [ "$(cut_batches)" -eq 0 ] && break; sleep 0.05; done
       # The flusher cuts only when there are deltas: on a slow box a worker just (re)started may not have counted
-      # anything yet, and a lock taken then would wait out its seconds with nothing to hold up.
+      # anything yet, and a lock taken then would expire before any flush had cut a batch.
       for _ in $(seq 1 200); do [ "$(dirty_sets)" -gt 0 ] && break; sleep 0.05; done
       cbp_as_pg "$(cbp_pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d faults -q \
         -c "begin; lock table daily_stats in exclusive mode; select pg_sleep(4); commit;" >/dev/null &

@@ -131,11 +131,12 @@ within_bound() {
     END { printf "%d %d\n", within, all }' "$1"
 }
 
-# The host's garbage-collection pauses over 10 s of the stats run's measured phase (it starts after the set-up and
-# a 5 s warm-up), from the runtime's metrics.
+# The host's garbage-collection pauses over 10 s of the stats run's measured phase, from the runtime's metrics: the
+# samples are taken 10 and 20 s after the run starts, which assumes its set-up and 5 s warm-up take at most 10 s,
+# and the share of the time is of those 10 s.
 gc_sample() {
   curl -s --max-time 5 "http://127.0.0.1:$port/metrics" \
-    | awk '/^dotnet_gc_collections_total/ { n += $NF } /^dotnet_gc_pause_time_seconds_total/ { p = $NF } END { printf "%d %s\n", n, p + 0 }'
+    | awk '/^dotnet_gc_collections_total/ { n += $NF } /^dotnet_gc_pause_time_seconds_total/ { p = $NF } END { printf "%d %.6f\n", n, p }'
 }
 gc_pauses() {
   local n0 p0 n1 p1
