@@ -137,9 +137,8 @@ pending() { redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | 
 worker_pending() {
   redis-cli -p "$redis_port" xpending cbp:queue workers 2>/dev/null | grep -A1 "^$(hostname -s)-$worker_pid-" | sed -n 2p
 }
-cut_batches() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:batch' 2>/dev/null | wc -l; }
-# A provider's dirty-days set exists only while it has deltas the flusher has not cut yet.
-dirty_sets() { redis-cli -p "$redis_port" --scan --pattern 'cbp:*:dirty' 2>/dev/null | wc -l; }
+count_keys() { redis-cli -p "$redis_port" --scan --pattern "$1" 2>/dev/null | wc -l; }
+cut_batches() { count_keys 'cbp:*:batch'; }
 # readyz PORT: the status code and the status of one /readyz answer.
 readyz() { curl -s -w ' %{http_code}' "http://127.0.0.1:$1/readyz" | sed -E 's/.*("status":"[a-z]+").* ([0-9]+)$/\2 \1/'; }
 
@@ -157,8 +156,9 @@ fault_worker_kill() {
       [ -z "$lock_pid" ] || wait "$lock_pid" || true
       for _ in $(seq 1 100); do [ "$(cut_batches)" -eq 0 ] && break; sleep 0.05; done
       # The flusher cuts only when there are deltas: on a slow box a worker just (re)started may not have counted
-      # anything yet, and a lock taken then would expire before any flush had cut a batch.
-      for _ in $(seq 1 200); do [ "$(dirty_sets)" -gt 0 ] && break; sleep 0.05; done
+      # anything yet, and a lock taken then would expire before any flush had cut a batch. A provider's dirty-days
+      # set exists only while it has deltas the flusher has not cut yet.
+      for _ in $(seq 1 200); do [ "$(count_keys 'cbp:*:dirty')" -gt 0 ] && break; sleep 0.05; done
       cbp_as_pg "$(cbp_pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d faults -q \
         -c "begin; lock table daily_stats in exclusive mode; select pg_sleep(4); commit;" >/dev/null &
       lock_pid=$!

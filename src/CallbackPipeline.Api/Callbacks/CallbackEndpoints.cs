@@ -28,7 +28,7 @@ public static class CallbackEndpoints
         {
             foreach (var kind in Enum.GetValues<ProviderKind>())
             {
-                var tag = new KeyValuePair<string, object?>("provider.kind", ProviderKindSpec.Name(kind));
+                var tag = KindTag(ProviderKindSpec.Name(kind));
                 metrics.EventsIgnored.Add(0, tag);
                 metrics.UnknownStatuses.Add(0, tag);
             }
@@ -137,17 +137,19 @@ public static class CallbackEndpoints
             signal.Notify();
         }
 
-        metrics.CallbacksAccepted.Add(1, new KeyValuePair<string, object?>("provider.kind", kind));
-        metrics.EventsQueued.Add(events.Count, new KeyValuePair<string, object?>("provider.kind", kind));
+        metrics.CallbacksAccepted.Add(1, KindTag(kind));
+        metrics.EventsQueued.Add(events.Count, KindTag(kind));
         // Most callbacks ignore nothing: adding zero would cost a lookup in the metric's aggregators per request.
-        if (parsed.Ignored > 0) metrics.EventsIgnored.Add(parsed.Ignored, new KeyValuePair<string, object?>("provider.kind", kind));
-        if (parsed.UnknownStatuses > 0) metrics.UnknownStatuses.Add(parsed.UnknownStatuses, new KeyValuePair<string, object?>("provider.kind", kind));
+        if (parsed.Ignored > 0) metrics.EventsIgnored.Add(parsed.Ignored, KindTag(kind));
+        if (parsed.UnknownStatuses > 0) metrics.UnknownStatuses.Add(parsed.UnknownStatuses, KindTag(kind));
         return format.Success(parsed);
     }
 
+    private static KeyValuePair<string, object?> KindTag(string kind) => new("provider.kind", kind);
+
     private static IResult Reject(PipelineMetrics metrics, ILogger logger, string providerId, string kind, string reason, IResult result)
     {
-        metrics.CallbacksRejected.Add(1, new("provider.kind", kind), new("reason", reason));
+        metrics.CallbacksRejected.Add(1, KindTag(kind), new("reason", reason));
         logger.CallbackRejected(providerId, reason);
         return result;
     }

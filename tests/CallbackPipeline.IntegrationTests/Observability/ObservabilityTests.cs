@@ -47,7 +47,7 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
     }
 
     [Fact]
-    public async Task UncountedRecordSeries_StartAtZeroForEveryKind_BeforeAnyCallbackOfIt()
+    public async Task UncountedRecordSeries_ExistForEveryKind_BeforeAnyCallbackOfIt()
     {
         using var client = app.CreateClient();
 
