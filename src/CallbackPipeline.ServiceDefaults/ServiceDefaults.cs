@@ -24,8 +24,10 @@ public static class ServiceDefaults
         builder.AddReadinessChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        // ASP.NET Core's request-start lines print the full URL, and callback URLs may carry a token.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // ASP.NET Core's request-start lines print the full URL, and callback URLs may carry a token. Off entirely, not
+        // at Warning: while this category is enabled at any level, hosting starts an Activity and a log scope for every
+        // request even when no trace is exported (docs/observability.md); with tracing on, the Activity still starts.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         return builder;
     }
 

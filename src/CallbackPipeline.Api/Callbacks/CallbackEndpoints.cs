@@ -88,7 +88,7 @@ public static class CallbackEndpoints
         var now = clock.GetUtcNow();
         var request = new CallbackRequest(
             context.Request.Method, context.Request.ContentType, body, context.Request.Query, context.Request.Headers,
-            urls.Callback(providerId) + context.Request.QueryString.Value, now);
+            urls, providerId, context.Request.QueryString.Value ?? "", now);
         CallbackRead read;
         try
         {

@@ -23,9 +23,14 @@ public sealed record CallbackRequest(
     ReadOnlyMemory<byte> Body,
     IQueryCollection Query,
     IHeaderDictionary Headers,
-    string PublicUrl,
+    PublicUrls Urls,
+    string ProviderId,
+    string QueryString,
     DateTimeOffset ReceivedAt)
 {
+    /// <summary>The URL the provider called, as signatures over it cover it; built only by the formats that sign it.</summary>
+    public string PublicUrl => Urls.Callback(ProviderId) + QueryString;
+
     public bool IsJson => RequestBody.IsJson(ContentType);
 
     public bool IsForm => RequestBody.IsForm(ContentType);

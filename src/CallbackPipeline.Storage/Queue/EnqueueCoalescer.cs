@@ -70,13 +70,22 @@ public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
             try
             {
                 await send(group);
-                foreach (var request in group) request.Fail(new QueueUnavailableException("The send did not include this request."));
+                FailOpen(group, static () => new QueueUnavailableException("The send did not include this request."));
             }
             catch (Exception e)
             {
                 var failure = e as QueueUnavailableException ?? new QueueUnavailableException("The queue cannot be reached.", e);
-                foreach (var request in group) request.Fail(failure);
+                FailOpen(group, () => failure);
             }
+        }
+    }
+
+    // A send normally completes every request, so the exception is made only for one it left open.
+    private static void FailOpen(List<PendingEnqueue> group, Func<QueueUnavailableException> failure)
+    {
+        foreach (var request in group)
+        {
+            if (!request.Task.IsCompleted) request.Fail(failure());
         }
     }
 }

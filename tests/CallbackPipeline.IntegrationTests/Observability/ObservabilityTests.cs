@@ -11,6 +11,7 @@ using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Queue;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace CallbackPipeline.IntegrationTests.Observability;
 
@@ -76,6 +77,15 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
         Assert.Contains("callbackpipeline_callbacks_accepted", text);
         Assert.Contains("callbackpipeline_queue_oldest_age", text);
         Assert.Contains("callbackpipeline_dead_letters", text);
+    }
+
+    [Fact]
+    public void HostingDiagnosticsAreOff_SoARequestStartsNoActivityOrLogScopeUnlessTracingIsOn()
+    {
+        // ASP.NET Core starts an Activity and a log scope for every request while this category is enabled at Critical.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
     }
 
     [Fact]
