@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Generic;
@@ -41,11 +42,22 @@ public sealed class GenericCallbackFormat : ICallbackFormat
         return CallbackRead.Ok(GenericCallbackParser.Parse(request.Body));
     }
 
-    public IResult Success(ParsedCallback parsed) => TypedResults.Ok(new BatchCallbackAnswer(
-        parsed.Unprocessed.Count == 0 ? "success" : "partial",
-        parsed.Processed,
-        parsed.Unprocessed));
+    public IResult Success(ParsedCallback parsed) => BatchCallbackAnswer.For(parsed);
 }
 
 /// <summary>The answer to a batch callback (api.md): success, or partial with the records that were not used.</summary>
-public sealed record BatchCallbackAnswer(string Status, int Processed, IReadOnlyList<UnprocessedItem> Unprocessed);
+public sealed record BatchCallbackAnswer(string Status, int Processed, IReadOnlyList<UnprocessedItem> Unprocessed)
+{
+    // Almost every callback is wholly valid and small, so its answer is one of a few: each is serialized once, on
+    // first use, instead of on every request.
+    private static readonly byte[]?[] Successes = new byte[101][];
+
+    public static IResult For(ParsedCallback parsed)
+    {
+        if (parsed.Unprocessed.Count > 0) return TypedResults.Ok(new BatchCallbackAnswer("partial", parsed.Processed, parsed.Unprocessed));
+        var success = new BatchCallbackAnswer("success", parsed.Processed, []);
+        if (parsed.Processed >= Successes.Length) return TypedResults.Ok(success);
+        var body = Successes[parsed.Processed] ??= JsonSerializer.SerializeToUtf8Bytes(success, JsonSerializerOptions.Web);
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+    }
+}

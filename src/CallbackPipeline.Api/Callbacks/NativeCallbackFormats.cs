@@ -96,8 +96,7 @@ public sealed class InfobipCallbackFormat : ICallbackFormat
         return CallbackRead.Ok(InfobipCallbackParser.Parse(request.Body));
     }
 
-    public IResult Success(ParsedCallback parsed) => TypedResults.Ok(new BatchCallbackAnswer(
-        parsed.Unprocessed.Count == 0 ? "success" : "partial", parsed.Processed, parsed.Unprocessed));
+    public IResult Success(ParsedCallback parsed) => BatchCallbackAnswer.For(parsed);
 }
 
 /// <summary>Telnyx: JSON signed with Ed25519 over <c>timestamp|body</c>, the timestamp within ±5 minutes.</summary>

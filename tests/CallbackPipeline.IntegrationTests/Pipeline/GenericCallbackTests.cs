@@ -28,11 +28,16 @@ public sealed class GenericCallbackTests(PipelineApp app) : IClassFixture<Pipeli
             $$"""[{"event":"replied","data":[{"ts":{{Ts}},"meta":"{{M(1)}}","toPhone":"56161","incomingText":"STOP"}]}]""",
             $$"""[{"event":"delivered","data":[{"ts":{{Ts}},"meta":"{{M(1)}}","description":"Delivered to handset","INMSID":"0"},{"ts":{{Ts}},"meta":"{{M(4)}}","description":"Delivered"}]},{"event":"clicked","data":[{"ts":{{Ts}},"meta":"{{M(4)}}","url":"https://shop.example.com/","shorturl":"sh.example.in/Zz9"}]}]""",
         ];
-        foreach (var vector in vectors)
+        int[] records = [1, 2, 1, 1, 3];
+        foreach (var (vector, count) in vectors.Zip(records))
         {
             var response = await account.PostCallbackAsync(provider, vector);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("success", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+            Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("success", answer["status"]!.GetValue<string>());
+            Assert.Equal(count, answer["processed"]!.GetValue<int>());
+            Assert.Empty(answer["unprocessed"]!.AsArray());
         }
         // The same batch posted again, as a provider retrying it would.
         await account.PostCallbackAsync(provider, vectors[^1]);
