@@ -3,6 +3,8 @@ using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Generic;
 using CallbackPipeline.Core.Providers;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace CallbackPipeline.Api.Callbacks;
 
@@ -10,7 +12,7 @@ namespace CallbackPipeline.Api.Callbacks;
 /// CleverTap's Generic SMS callback (providers.md §1): URL token, plus Standard Webhooks headers when the provider
 /// has a signing secret.
 /// </summary>
-public sealed class GenericCallbackFormat : ICallbackFormat
+public sealed class GenericCallbackFormat(BatchCallbackAnswers answers) : ICallbackFormat
 {
     public ProviderKind Kind => ProviderKind.Generic;
 
@@ -42,22 +44,29 @@ public sealed class GenericCallbackFormat : ICallbackFormat
         return CallbackRead.Ok(GenericCallbackParser.Parse(request.Body));
     }
 
-    public IResult Success(ParsedCallback parsed) => BatchCallbackAnswer.For(parsed);
+    public IResult Success(ParsedCallback parsed) => answers.For(parsed);
 }
 
 /// <summary>The answer to a batch callback (api.md): success, or partial with the records that were not used.</summary>
-public sealed record BatchCallbackAnswer(string Status, int Processed, IReadOnlyList<UnprocessedItem> Unprocessed)
-{
-    // Almost every callback is wholly valid and small, so its answer is one of a few: each is serialized once, on
-    // first use, instead of on every request.
-    private static readonly byte[]?[] Successes = new byte[101][];
+public sealed record BatchCallbackAnswer(string Status, int Processed, IReadOnlyList<UnprocessedItem> Unprocessed);
 
-    public static IResult For(ParsedCallback parsed)
+/// <summary>
+/// Answers batch callbacks. Almost every callback is wholly valid and small, so its answer is one of a few: each is
+/// serialized once, on first use, with the host's JSON options, instead of on every request.
+/// </summary>
+public sealed class BatchCallbackAnswers(IOptions<JsonOptions> options)
+{
+    /// <summary>Record counts up to this one get an answer serialized once.</summary>
+    public const int MaxCachedRecords = 100;
+
+    private readonly byte[]?[] successes = new byte[MaxCachedRecords + 1][];
+
+    public IResult For(ParsedCallback parsed)
     {
         if (parsed.Unprocessed.Count > 0) return TypedResults.Ok(new BatchCallbackAnswer("partial", parsed.Processed, parsed.Unprocessed));
         var success = new BatchCallbackAnswer("success", parsed.Processed, []);
-        if (parsed.Processed >= Successes.Length) return TypedResults.Ok(success);
-        var body = Successes[parsed.Processed] ??= JsonSerializer.SerializeToUtf8Bytes(success, JsonSerializerOptions.Web);
+        if (parsed.Processed > MaxCachedRecords) return TypedResults.Ok(success);
+        var body = successes[parsed.Processed] ??= JsonSerializer.SerializeToUtf8Bytes(success, options.Value.SerializerOptions);
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 }

@@ -28,7 +28,7 @@ public sealed record CallbackRequest(
     string QueryString,
     DateTimeOffset ReceivedAt)
 {
-    /// <summary>The URL the provider called, as signatures over it cover it; built only by the formats that sign it.</summary>
+    /// <summary>The URL the provider called, which Twilio and Plivo sign; built only when a format reads it.</summary>
     public string PublicUrl => Urls.Callback(ProviderId) + QueryString;
 
     public bool IsJson => RequestBody.IsJson(ContentType);

@@ -82,7 +82,7 @@ public sealed class PlivoCallbackFormat : ICallbackFormat
 }
 
 /// <summary>Infobip: batched JSON delivery reports, authenticated by the URL token.</summary>
-public sealed class InfobipCallbackFormat : ICallbackFormat
+public sealed class InfobipCallbackFormat(BatchCallbackAnswers answers) : ICallbackFormat
 {
     public ProviderKind Kind => ProviderKind.Infobip;
 
@@ -96,7 +96,7 @@ public sealed class InfobipCallbackFormat : ICallbackFormat
         return CallbackRead.Ok(InfobipCallbackParser.Parse(request.Body));
     }
 
-    public IResult Success(ParsedCallback parsed) => BatchCallbackAnswer.For(parsed);
+    public IResult Success(ParsedCallback parsed) => answers.For(parsed);
 }
 
 /// <summary>Telnyx: JSON signed with Ed25519 over <c>timestamp|body</c>, the timestamp within ±5 minutes.</summary>

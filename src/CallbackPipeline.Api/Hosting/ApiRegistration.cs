@@ -37,6 +37,7 @@ public static class ApiRegistration
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<ProviderDirectory>();
+        services.AddSingleton<BatchCallbackAnswers>();
         services.AddSingleton<ICallbackFormat, GenericCallbackFormat>();
         services.AddSingleton<ICallbackFormat, TwilioCallbackFormat>();
         services.AddSingleton<ICallbackFormat, VonageCallbackFormat>();

@@ -80,7 +80,7 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
     }
 
     [Fact]
-    public void HostingDiagnosticsAreOff_SoARequestStartsNoActivityOrLogScopeUnlessTracingIsOn()
+    public void HostingDiagnosticsCategory_IsOff_EvenAtCritical()
     {
         // ASP.NET Core starts an Activity and a log scope for every request while this category is enabled at Critical.
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
