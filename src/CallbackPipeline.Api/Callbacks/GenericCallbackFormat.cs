@@ -64,9 +64,10 @@ public sealed class BatchCallbackAnswers(IOptions<JsonOptions> options)
     public IResult For(ParsedCallback parsed)
     {
         if (parsed.Unprocessed.Count > 0) return TypedResults.Ok(new BatchCallbackAnswer("partial", parsed.Processed, parsed.Unprocessed));
-        var success = new BatchCallbackAnswer("success", parsed.Processed, []);
-        if (parsed.Processed > MaxCachedRecords) return TypedResults.Ok(success);
-        var body = successes[parsed.Processed] ??= JsonSerializer.SerializeToUtf8Bytes(success, options.Value.SerializerOptions);
+        if (parsed.Processed > MaxCachedRecords) return TypedResults.Ok(Success(parsed.Processed));
+        var body = successes[parsed.Processed] ??= JsonSerializer.SerializeToUtf8Bytes(Success(parsed.Processed), options.Value.SerializerOptions);
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
+
+    private static BatchCallbackAnswer Success(int processed) => new("success", processed, []);
 }

@@ -70,22 +70,17 @@ public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
             try
             {
                 await send(group);
-                FailOpen(group, static () => new QueueUnavailableException("The send did not include this request."));
+                // A send normally completes every request, so the exception is made only for one it left open.
+                foreach (var request in group)
+                {
+                    if (!request.Task.IsCompleted) request.Fail(new QueueUnavailableException("The send did not include this request."));
+                }
             }
             catch (Exception e)
             {
                 var failure = e as QueueUnavailableException ?? new QueueUnavailableException("The queue cannot be reached.", e);
-                FailOpen(group, () => failure);
+                foreach (var request in group) request.Fail(failure);
             }
-        }
-    }
-
-    // A send normally completes every request, so the exception is made only for one it left open.
-    private static void FailOpen(List<PendingEnqueue> group, Func<QueueUnavailableException> failure)
-    {
-        foreach (var request in group)
-        {
-            if (!request.Task.IsCompleted) request.Fail(failure());
         }
     }
 }
