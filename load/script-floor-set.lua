@@ -1,6 +1,6 @@
 -- The floor of exact counting with the simplest record there is, for the drain figure of docs/performance.md (run by
--- load/measure.sh next to load/script-floor.lua): per event one new key (SET NX, about 120 bytes a record, three times
--- the memory target), per call one HINCRBY. No expiry, no earlier generation, no per-day counters, no outcomes.
+-- load/measure.sh next to load/script-floor.lua): per event one new key (SET NX: records that break the memory target),
+-- per call one HINCRBY. No expiry, no earlier generation, no per-day counters, no outcomes.
 -- ARGV[1] a random number (redis-benchmark's __rand_int__: 12 digits), ARGV[2] events per call.
 local added = 0
 for i = 1, tonumber(ARGV[2]) do
