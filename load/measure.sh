@@ -44,24 +44,25 @@ run() {
   summary "$out"
 }
 
-# CPU per request of the host, the generator and Redis over 10 s of a scenario's measured phase (which starts after
-# its 30 s warm-up): CPU time from /proc against the host's request count from /metrics. Usage: cpu_per_request harness-pid
+# CPU per request of the host, the generator and Redis over a window of a run (by default 10 s of a scenario's measured
+# phase, which starts after its 30 s warm-up): CPU time from /proc against the host's request count from /metrics.
+# Usage: cpu_per_request generator-pid [seconds before the window] [window seconds] [generator name]
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 cpu_sample() { # harness-pid redis-pid
   echo "$(cpu_ticks "$host_pid") $(cpu_ticks "$1") $(cpu_ticks "$2") $(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" \
     | awk '/^http_server_request_duration_seconds_count/ { split($0, a, "} "); split(a[2], b, " "); s += b[1] } END { print s + 0 }')"
 }
 cpu_per_request() {
-  local redis_pid tick h0 g0 r0 n0 h1 g1 r1 n1 n
+  local before=${2:-40} window=${3:-10} name=${4:-generator} redis_pid tick h0 g0 r0 n0 h1 g1 r1 n1 n
   redis_pid=$(redis-cli -p "$redis_port" info server | tr -d '\r' | awk -F: '/^process_id/ { print $2 }')
   tick=$((1000000 / $(getconf CLK_TCK)))
-  sleep 40
+  sleep "$before"
   read -r h0 g0 r0 n0 < <(cpu_sample "$1" "$redis_pid")
-  sleep 10
+  sleep "$window"
   read -r h1 g1 r1 n1 < <(cpu_sample "$1" "$redis_pid")
   n=$((n1 - n0))
   if [ "$n" -le 0 ]; then echo "CPU per request: no requests counted"; return 0; fi
-  echo "CPU per request over 10 s ($n requests): host $(( (h1 - h0) * tick / n )) us, generator $(( (g1 - g0) * tick / n )) us, Redis $(( (r1 - r0) * tick / n )) us"
+  echo "CPU per request over $window s ($n requests): host $(( (h1 - h0) * tick / n )) us, $name $(( (g1 - g0) * tick / n )) us, Redis $(( (r1 - r0) * tick / n )) us"
 }
 
 # The baseline, with its CPU per request.
@@ -93,21 +94,13 @@ run_ingest() {
 # requests wrk saw answered 2xx and that plus the requests it may have lost track of after the server took them: one
 # a connection still open when it stopped, and one a read, write or timeout error (wrk reconnects and moves on).
 wrk_once() { # name url: 20 s, 64 connections, CPU per request over 14 s of it
-  local redis_pid wrk_pid tick h0 g0 r0 n0 h1 g1 r1 n1 n
-  redis_pid=$(redis-cli -p "$redis_port" info server | tr -d '\r' | awk -F: '/^process_id/ { print $2 }')
-  tick=$((1000000 / $(getconf CLK_TCK)))
+  local wrk_pid cpu
   wrk -t2 -c64 -d20s --latency -s load/wrk/callback.lua "$2" > "$data/wrk-$1.out" &
   wrk_pid=$!
-  sleep 3
-  read -r h0 g0 r0 n0 < <(cpu_sample "$wrk_pid" "$redis_pid")
-  sleep 14
-  read -r h1 g1 r1 n1 < <(cpu_sample "$wrk_pid" "$redis_pid")
+  cpu=$(cpu_per_request "$wrk_pid" 3 14 wrk)
   wait "$wrk_pid" || true
-  n=$((n1 - n0))
-  if [ "$n" -le 0 ]; then echo "$1: no requests counted (see $data/wrk-$1.out)"; return 0; fi
   echo "$1: $(awk '/Requests\/sec/ { print $2 }' "$data/wrk-$1.out") requests/s, p99 $(awk '$1 == "99%" { print $2 }' "$data/wrk-$1.out"),"\
-    "non-2xx $(awk '/Non-2xx/ { print $NF }' "$data/wrk-$1.out" | grep . || echo 0);"\
-    "CPU per request: host $(( (h1 - h0) * tick / n )) us, wrk $(( (g1 - g0) * tick / n )) us, Redis $(( (r1 - r0) * tick / n )) us"
+    "non-2xx $(awk '/Non-2xx/ { print $NF }' "$data/wrk-$1.out" | grep . || echo 0); $cpu"
 }
 wrk_ratio() {
   local api="http://127.0.0.1:$port" account admin provider url id entries answered errors delivered
@@ -179,13 +172,13 @@ drain
 echo "== drain in steady state: the same on an empty Redis, the providers' two earlier dedup generations holding 1,000,000 records each"
 redis-cli -p "$redis_port" flushall >/dev/null
 drain --earlier-generations 2
-echo "== the floor of exact counting in this Redis: load/script-floor.lua (small hashes) and load/script-floor-set.lua"
-echo "   (a key a record), 500 events a call (the worker's), 4 connections"
-for script in load/script-floor.lua load/script-floor-set.lua; do
+echo "== the floor of exact counting in this Redis: load/script-floor.lua with small hashes, then with a key a record;"
+echo "   500 events a call (the worker's), 4 connections"
+for record in hash key; do
   redis-cli -p "$redis_port" flushall >/dev/null
-  calls=$(redis-benchmark -p "$redis_port" -c 4 -n 2000 -r 1000000000 -q EVAL "$(cat "$script")" 0 __rand_int__ 500 \
+  calls=$(redis-benchmark -p "$redis_port" -c 4 -n 2000 -r 1000000000 -q EVAL "$(cat load/script-floor.lua)" 0 __rand_int__ 500 "$record" \
     | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
-  echo "floor, $script: $calls calls/s = $(awk -v c="$calls" 'BEGIN { printf "%d", c * 500 }') events/s," \
+  echo "floor, $record: $calls calls/s = $(awk -v c="$calls" 'BEGIN { printf "%d", c * 500 }') events/s," \
     "$(redis-cli -p "$redis_port" hget floor:count delivered) of the 1000000 events added"
 done
 redis-cli -p "$redis_port" flushall >/dev/null
