@@ -3,6 +3,7 @@ using CallbackPipeline.Api.Admin;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Callbacks;
 using CallbackPipeline.Api.Events;
+using CallbackPipeline.Api.Outbound;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Api.Stats;
 using CallbackPipeline.Api.TestSms;
@@ -47,7 +48,10 @@ public static class ApiRegistration
         services.AddHealthChecks().AddCheck<QueueHealthCheck>("queue", tags: [HealthChecks.ReadyTag]);
         services.AddOptions<ProviderApiOptions>().BindConfiguration(ProviderApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TestSmsSender>();
+        services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OutboundConnector>();
         services.AddHttpClient(TestSmsSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundConnector>().CreateHandler())
             .RemoveAllLoggers()
             .AddResilienceHandler("test-sms", (pipeline, context) =>
                 pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<ProviderApiOptions>>().Value.Timeout));

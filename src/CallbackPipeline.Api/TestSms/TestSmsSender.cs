@@ -1,3 +1,4 @@
+using CallbackPipeline.Api.Outbound;
 using CallbackPipeline.Storage.Providers;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,9 @@ public sealed class TestSmsSender(IHttpClientFactory clients, IOptions<ProviderA
         catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
                                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The exception text may carry the request URL, and a generic provider's URL may carry its API key.
+            // The exception text may carry the request URL, and a generic provider's URL may carry its API key; a
+            // refusal's text names only the host and the rule.
+            if (e.InnerException is OutboundRefusedException refused) return TestSmsResult.Failed($"not sent: {refused.Message}");
             return TestSmsResult.Failed(e is HttpRequestException http && http.HttpRequestError != HttpRequestError.Unknown
                 ? $"could not reach the provider: {http.HttpRequestError}"
                 : "could not reach the provider: no answer in time");

@@ -12,6 +12,7 @@ namespace CallbackPipeline.IntegrationTests.Infrastructure;
 /// <summary>
 /// A real HTTP server on loopback standing in for the providers' send APIs. It records every request and answers
 /// as each provider documents; the number +15005550001 is refused, as Twilio's test number for "invalid".
+/// <c>/redirect?to=…</c> answers 307 to the given URL.
 /// </summary>
 public sealed class FakeProviderApi : IAsyncDisposable
 {
@@ -25,10 +26,11 @@ public sealed class FakeProviderApi : IAsyncDisposable
 
     public string BaseUrl => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    public static async Task<FakeProviderApi> StartAsync()
+    /// <param name="address">The loopback address to listen on (any of 127.0.0.0/8).</param>
+    public static async Task<FakeProviderApi> StartAsync(string address = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{address}:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeProviderApi(app);
@@ -59,6 +61,7 @@ public sealed class FakeProviderApi : IAsyncDisposable
         app.MapPost("/v2/messages", () => Results.Json(new { data = new { id = "telnyx-test-1" } }));
         app.MapPost("/generic/send", () => Results.Json(new { accepted = true }));
         app.MapGet("/generic/send", () => Results.Json(new { accepted = true }));
+        app.MapMethods("/redirect", ["GET", "POST"], (string to) => Results.Redirect(to, permanent: false, preserveMethod: true));
         await app.StartAsync();
         return fake;
     }

@@ -6,7 +6,7 @@ using CallbackPipeline.IntegrationTests.Infrastructure;
 
 namespace CallbackPipeline.IntegrationTests.Providers;
 
-/// <summary>The pipeline with every provider API base URL pointed at a local stand-in.</summary>
+/// <summary>The pipeline with every provider API base URL pointed at a local stand-in, which private networks being allowed lets it reach.</summary>
 public sealed class TestSmsApp : PipelineApp
 {
     public FakeProviderApi Api { get; private set; } = null!;
@@ -17,6 +17,7 @@ public sealed class TestSmsApp : PipelineApp
         ["ProviderApis:VonageBaseUrl"] = Api.BaseUrl,
         ["ProviderApis:PlivoBaseUrl"] = Api.BaseUrl,
         ["ProviderApis:TelnyxBaseUrl"] = Api.BaseUrl,
+        ["Outbound:AllowPrivateNetworks"] = "true",
     };
 
     public override async Task InitializeAsync()
