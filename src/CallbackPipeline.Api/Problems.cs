@@ -28,20 +28,11 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string expected) =>
         Make(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", $"Content-Type must be {expected}.");
 
-    public static ProblemHttpResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
-    {
-        SetRetryAfter(context, retryAfterSeconds);
-        return Make(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail);
-    }
+    public static RetryLater Unavailable(int retryAfterSeconds, string detail) =>
+        new(Make(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail), retryAfterSeconds);
 
-    public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
-    {
-        SetRetryAfter(context, (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds)));
-        return Make(StatusCodes.Status429TooManyRequests, "Too Many Requests", detail);
-    }
-
-    private static void SetRetryAfter(HttpContext context, int seconds) =>
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static RetryLater TooManyRequests(TimeSpan retryAfter, string detail) =>
+        new(Make(StatusCodes.Status429TooManyRequests, "Too Many Requests", detail), (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds)));
 
     private static ProblemHttpResult Make(int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
@@ -54,5 +45,19 @@ public static class Problems
         };
         if (errors is not null) problem.Extensions["errors"] = errors;
         return TypedResults.Problem(problem);
+    }
+}
+
+/// <summary>A problem answer that asks the caller to retry: <c>Retry-After</c> is set when it is written, not before.</summary>
+public sealed class RetryLater(ProblemHttpResult problem, int retryAfterSeconds) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => problem.StatusCode;
+
+    public int RetryAfterSeconds => retryAfterSeconds;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return problem.ExecuteAsync(httpContext);
     }
 }

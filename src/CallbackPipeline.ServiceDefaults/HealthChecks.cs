@@ -1,36 +1,22 @@
 using System.Text.Json;
+using CallbackPipeline.Core.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
-using StackExchange.Redis;
 
 namespace CallbackPipeline.ServiceDefaults;
 
 /// <summary>
-/// <c>/healthz</c> (the process is alive) and <c>/readyz</c> (the role can do its job): Redis down is unready (503),
-/// PostgreSQL down is degraded (200): receiving and counting go on without it.
+/// <c>/healthz</c> (the process is alive) and <c>/readyz</c> (the role can do its job): the checks tagged
+/// <see cref="HealthTags.Ready"/>, which each part registers for what it depends on. Unhealthy is 503, degraded 200.
 /// </summary>
 public static class HealthChecks
 {
-    public const string ReadyTag = "ready";
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
-
-    public static IHostApplicationBuilder AddReadinessChecks(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHealthChecks()
-            .AddCheck<RedisCheck>("redis", tags: [ReadyTag])
-            .AddCheck<PostgresCheck>("postgres", failureStatus: HealthStatus.Degraded, tags: [ReadyTag]);
-        return builder;
-    }
-
     public static WebApplication MapHealth(this WebApplication app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteAsync });
         return app;
     }
 
@@ -47,40 +33,5 @@ public static class HealthChecks
             e => e.Key,
             e => e.Value.Status == HealthStatus.Healthy ? "up" : e.Value.Description ?? "down");
         return JsonSerializer.SerializeAsync(context.Response.Body, new ReadinessReport(status, checks), HealthJsonContext.Default.ReadinessReport, context.RequestAborted);
-    }
-
-    private sealed class RedisCheck(IConnectionMultiplexer redis) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                await redis.GetDatabase().PingAsync().WaitAsync(ProbeTimeout, cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                return new HealthCheckResult(context.Registration.FailureStatus, "down: Redis is unreachable");
-            }
-        }
-    }
-
-    private sealed class PostgresCheck(NpgsqlDataSource dataSource) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(ProbeTimeout);
-                await using var command = dataSource.CreateCommand("select 1");
-                await command.ExecuteScalarAsync(timeout.Token);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
-            {
-                return new HealthCheckResult(context.Registration.FailureStatus, "down: PostgreSQL is unreachable");
-            }
-        }
     }
 }

@@ -21,7 +21,7 @@ public static class ServiceDefaults
             builder.WebHost.UseUrls($"{urls};http://{management.Host}:{port}");
         }
         builder.AddTelemetry();
-        builder.AddReadinessChecks();
+        builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // ASP.NET Core's request-start lines print the full URL, and callback URLs may carry a token. Off entirely, not

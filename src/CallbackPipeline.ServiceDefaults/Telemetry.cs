@@ -2,7 +2,6 @@ using CallbackPipeline.Core.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -11,7 +10,8 @@ using OpenTelemetry.Trace;
 namespace CallbackPipeline.ServiceDefaults;
 
 /// <summary>
-/// OpenTelemetry for every role: traces (ASP.NET Core, Redis, Npgsql, the pipeline's own spans) and metrics,
+/// OpenTelemetry for every role: traces (ASP.NET Core, the pipeline's own spans, and what the stores add: Redis and
+/// Npgsql) and metrics,
 /// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set and as Prometheus text on <c>/metrics</c>.
 /// </summary>
 public static class Telemetry
@@ -36,9 +36,7 @@ public static class Telemetry
                     o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/metrics");
                     // Callback URLs may carry a secret token: no query string ever reaches a span.
                     o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
-                })
-                .AddRedisInstrumentation()
-                .AddNpgsql());
+                }));
         otel.UseOtlpExporter();
         return builder;
     }

@@ -3,6 +3,7 @@ using Azure.Messaging.ServiceBus.Administration;
 using CallbackPipeline.Core.Telemetry;
 using CallbackPipeline.Storage.Accounts;
 using CallbackPipeline.Storage.Counting;
+using CallbackPipeline.Storage.Health;
 using CallbackPipeline.Storage.Postgres;
 using CallbackPipeline.Storage.Providers;
 using CallbackPipeline.Storage.Queue;
@@ -16,6 +17,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.Storage;
@@ -83,6 +85,9 @@ public static class StorageRegistration
         services.AddSingleton<ProviderDataCleaner>();
         services.AddSingleton<Recounter>();
         services.AddSingleton<StatsReader>();
+        services.AddStorageHealthChecks();
+        // Spans of the drivers' own calls, when the host traces at all (ServiceDefaults turns tracing on).
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation().AddNpgsql());
         return builder;
     }
 

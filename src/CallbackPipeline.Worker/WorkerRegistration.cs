@@ -1,3 +1,4 @@
+using CallbackPipeline.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -14,7 +15,7 @@ public static class WorkerRegistration
         builder.Services.AddSingleton<FlushService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FlushService>());
         builder.Services.AddHostedService<QueueConsumer>();
-        builder.Services.AddHealthChecks().AddCheck<WorkerHealthCheck>("worker", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<WorkerHealthCheck>("worker", tags: [HealthTags.Ready]);
         return builder;
     }
 }

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Accounts;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CallbackPipeline.Api.Auth;
 
@@ -44,7 +44,7 @@ public sealed class CallerResolver(ApiKeyStore keys, IOptions<AuthOptions> optio
         {
             found = await keys.FindAsync(key, cancellationToken);
         }
-        catch (NpgsqlException e) when (e.IsTransient && cached.Confirmed != default && now - cached.Confirmed <= StaleLimit)
+        catch (StorageUnavailableException) when (cached.Confirmed != default && now - cached.Confirmed <= StaleLimit)
         {
             // PostgreSQL is unreachable, so no key can be revoked meanwhile: a recent answer still holds. It is reused
             // for a few seconds before the next attempt, so requests do not each wait out a connect timeout.

@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Hosting;
+using CallbackPipeline.Api.Ingestion;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Generic;
-using CallbackPipeline.Core.Telemetry;
-using CallbackPipeline.Storage.Queue;
 using Microsoft.Extensions.Options;
 
 namespace CallbackPipeline.Api.Events;
@@ -19,6 +18,9 @@ public static class EventEndpoints
 {
     public const int MaxEvents = 1000;
 
+    /// <summary>The <c>provider.kind</c> tag of the events this route queues.</summary>
+    public const string Source = "events_api";
+
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/v1/events").RequireAccountKey().WithTags("Events").MapPost("/", PostAsync).Accepts<SentEventsRequest>("application/json");
@@ -26,8 +28,7 @@ public static class EventEndpoints
     }
 
     private static async Task<IResult> PostAsync(
-        HttpContext context, ProviderDirectory directory, IEventQueue queue, QueueSignal signal, PipelineMetrics metrics,
-        TimeProvider clock, IOptions<CallbacksOptions> options, CancellationToken ct)
+        HttpContext context, ProviderDirectory directory, EventIngestion ingestion, TimeProvider clock, IOptions<CallbacksOptions> options, CancellationToken ct)
     {
         var caller = Caller.From(context);
         if (!caller.IsAdmin) return ProviderEndpoints.AdminOnly();
@@ -73,17 +74,7 @@ public static class EventEndpoints
             var kind = e.Type == "sent" ? EventKind.Sent : EventKind.Failed;
             return new CallbackEvent(e.ProviderId!, kind, e.MessageId!, null, time.ToUnixTimeSeconds(), EventClock.DayIn(time, providers[e.ProviderId!]!.Zone));
         }).ToList();
-        try
-        {
-            await queue.EnqueueAsync(events, System.Diagnostics.Activity.Current?.Id, ct);
-        }
-        catch (QueueUnavailableException e)
-        {
-            return Problems.Unavailable(context, options.Value.RetryAfterSeconds, e.Message);
-        }
-        signal.Notify();
-        metrics.EventsQueued.Add(events.Count, new KeyValuePair<string, object?>("provider.kind", "events_api"));
-        return TypedResults.Accepted((string?)null, new SentEventsAnswer(events.Count));
+        return await ingestion.QueueAsync(events, Source, ct) as IResult ?? TypedResults.Accepted((string?)null, new SentEventsAnswer(events.Count));
     }
 
     private static string? Check(SentEvent e) =>

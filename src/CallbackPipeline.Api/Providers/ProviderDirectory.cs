@@ -17,7 +17,7 @@ public sealed class ProviderDirectory(ProviderStore store, TimeProvider clock, I
     private readonly ConcurrentDictionary<string, Entry> cache = new(StringComparer.Ordinal);
 
     /// <summary>The provider with its account's zone; null when there is no such provider.</summary>
-    /// <exception cref="Npgsql.NpgsqlException">PostgreSQL is down and the provider was never loaded.</exception>
+    /// <exception cref="Storage.StorageUnavailableException">PostgreSQL is down and the provider was never loaded.</exception>
     public async ValueTask<CachedProvider?> FindAsync(string providerId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

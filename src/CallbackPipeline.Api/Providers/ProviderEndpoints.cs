@@ -138,7 +138,7 @@ public static class ProviderEndpoints
             await cleaner.ForgetAsync(id, ct);
             await store.MarkCleanedAsync(id, ct);
         }
-        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException)
+        catch (StorageUnavailableException e)
         {
             // The provider is gone from PostgreSQL, the source of truth; the flusher finishes the Redis clean-up.
             logger.CleanupDeferred(id, e);

@@ -1,8 +1,9 @@
 using CallbackPipeline.Api.Auth;
+using CallbackPipeline.Api.Events;
+using CallbackPipeline.Api.Ingestion;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Providers;
-using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PhoneNumbers;
@@ -25,7 +26,7 @@ public static class TestSmsEndpoints
 
     private static async Task<Results<Ok<TestSmsResult>, ProblemHttpResult>> SendAsync(
         string id, TestSmsRequest request, HttpContext context, ProviderStore store, ProviderDirectory directory, TestSmsSender sender,
-        IEventQueue queue, QueueSignal signal, TimeProvider clock, CancellationToken ct)
+        EventIngestion ingestion, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(context);
         if (await store.GetAsync(caller.AccountId, id, ct) is not { } provider) return ProviderEndpoints.NoProvider();
@@ -44,16 +45,9 @@ public static class TestSmsEndpoints
         // The provider accepted it: count it as sent, as any other message of this provider.
         var zone = (await directory.FindAsync(id, ct))?.Zone ?? TimeZoneInfo.Utc;
         var now = clock.GetUtcNow();
-        try
-        {
-            await queue.EnqueueAsync([new CallbackEvent(id, EventKind.Sent, result.ProviderMessageId!, null, now.ToUnixTimeSeconds(), EventClock.DayIn(now, zone))], null, ct);
-            signal.Notify();
-            return TypedResults.Ok(result with { Recorded = true });
-        }
-        catch (QueueUnavailableException)
-        {
-            return TypedResults.Ok(result with { Recorded = false });
-        }
+        CallbackEvent[] sent = [new(id, EventKind.Sent, result.ProviderMessageId!, null, now.ToUnixTimeSeconds(), EventClock.DayIn(now, zone))];
+        var refused = await ingestion.QueueAsync(sent, EventEndpoints.Source, ct);
+        return TypedResults.Ok(result with { Recorded = refused is null });
     }
 
     public static bool IsPossibleE164(string? number)

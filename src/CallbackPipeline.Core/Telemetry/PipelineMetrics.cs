@@ -9,6 +9,12 @@ public sealed class PipelineMetrics
     public const string MeterName = "CallbackPipeline";
     public const string ActivitySourceName = "CallbackPipeline";
 
+    /// <summary>The tag naming what sent a callback or event: a provider kind (<c>unknown</c> before the provider is found), or <c>events_api</c>.</summary>
+    public const string KindTag = "provider.kind";
+
+    /// <summary>The tag naming why a callback was refused.</summary>
+    public const string ReasonTag = "reason";
+
     public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 
     public PipelineMetrics(IMeterFactory meterFactory)

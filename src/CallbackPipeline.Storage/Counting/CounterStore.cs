@@ -24,19 +24,26 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
     /// </summary>
     public async Task<CountResult> ApplyAsync(IEnumerable<CallbackEvent> events, string? traceParent, KindTally? byKind, CancellationToken cancellationToken)
     {
-        var db = redis.GetDatabase();
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var window = (long)options.Value.DedupWindow.TotalSeconds;
-        var calls = events
-            .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
-            .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, traceParent ?? "", byKind)))
-            .ToList();
-        var total = default(CountResult);
-        foreach (var result in await Task.WhenAll(calls))
+        try
         {
-            total += result;
+            var db = redis.GetDatabase();
+            var now = clock.GetUtcNow().ToUnixTimeSeconds();
+            var window = (long)options.Value.DedupWindow.TotalSeconds;
+            var calls = events
+                .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
+                .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, traceParent ?? "", byKind)))
+                .ToList();
+            var total = default(CountResult);
+            foreach (var result in await Task.WhenAll(calls))
+            {
+                total += result;
+            }
+            return total;
         }
-        return total;
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     private async Task<CountResult> Run(

@@ -17,59 +17,82 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
     /// <summary>Cuts the provider's deltas into a batch, or returns the batch an interrupted flush left; null when there is nothing.</summary>
     public async Task<FlushBatch?> CutAsync(string providerId, CancellationToken cancellationToken)
     {
-        var provider = keys.Provider(providerId);
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            LuaScripts.CutBatch,
-            [provider.Dirty, provider.Batch, provider.BatchCount, provider.Since, provider.Trace],
-            [Guid.NewGuid().ToString(), provider.CounterPrefix]))!;
-        return ParseHash(providerId, result);
+        try
+        {
+            var provider = keys.Provider(providerId);
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                LuaScripts.CutBatch,
+                [provider.Dirty, provider.Batch, provider.BatchCount, provider.Since, provider.Trace],
+                [Guid.NewGuid().ToString(), provider.CounterPrefix]))!;
+            return ParseHash(providerId, result);
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     public async Task<FlushCommit> CommitAsync(FlushBatch batch, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // A key-share lock keeps a concurrent delete waiting until this commit, and a deleted provider gets no rows back.
-        await using (var exists = new NpgsqlCommand("select 1 from providers where id = $1 for key share", connection, transaction))
-        {
-            exists.Parameters.AddWithValue(batch.ProviderId);
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null) return FlushCommit.ProviderGone;
-        }
-        await using (var record = new NpgsqlCommand(
-            "insert into flush_batches (provider_id, batch_id) values ($1, $2) on conflict do nothing", connection, transaction))
-        {
-            record.Parameters.AddWithValue(batch.ProviderId);
-            record.Parameters.AddWithValue(batch.Id);
-            if (await record.ExecuteNonQueryAsync(cancellationToken) == 0) return FlushCommit.AlreadyApplied;
-        }
+            // A key-share lock keeps a concurrent delete waiting until this commit, and a deleted provider gets no rows back.
+            await using (var exists = new NpgsqlCommand("select 1 from providers where id = $1 for key share", connection, transaction))
+            {
+                exists.Parameters.AddWithValue(batch.ProviderId);
+                if (await exists.ExecuteScalarAsync(cancellationToken) is null) return FlushCommit.ProviderGone;
+            }
+            await using (var record = new NpgsqlCommand(
+                "insert into flush_batches (provider_id, batch_id) values ($1, $2) on conflict do nothing", connection, transaction))
+            {
+                record.Parameters.AddWithValue(batch.ProviderId);
+                record.Parameters.AddWithValue(batch.Id);
+                if (await record.ExecuteNonQueryAsync(cancellationToken) == 0) return FlushCommit.AlreadyApplied;
+            }
 
-        var days = batch.Days.OrderBy(d => d.Key).ToArray();
-        await using (var add = new NpgsqlCommand(
-            """
-            insert into daily_stats as s (provider_id, day, sent, delivered, failed, clicks, clicked, replies)
-            select $1, * from unnest($2::date[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-            on conflict (provider_id, day) do update set
-                sent = s.sent + excluded.sent, delivered = s.delivered + excluded.delivered, failed = s.failed + excluded.failed,
-                clicks = s.clicks + excluded.clicks, clicked = s.clicked + excluded.clicked, replies = s.replies + excluded.replies
-            """, connection, transaction))
-        {
-            add.Parameters.AddWithValue(batch.ProviderId);
-            add.Parameters.AddWithValue(days.Select(d => d.Key).ToArray());
-            add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Sent).ToArray());
-            add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Delivered).ToArray());
-            add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Failed).ToArray());
-            add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Clicks).ToArray());
-            add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Clicked).ToArray());
-            add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Replies).ToArray());
-            await add.ExecuteNonQueryAsync(cancellationToken);
+            var days = batch.Days.OrderBy(d => d.Key).ToArray();
+            await using (var add = new NpgsqlCommand(
+                """
+                insert into daily_stats as s (provider_id, day, sent, delivered, failed, clicks, clicked, replies)
+                select $1, * from unnest($2::date[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+                on conflict (provider_id, day) do update set
+                    sent = s.sent + excluded.sent, delivered = s.delivered + excluded.delivered, failed = s.failed + excluded.failed,
+                    clicks = s.clicks + excluded.clicks, clicked = s.clicked + excluded.clicked, replies = s.replies + excluded.replies
+                """, connection, transaction))
+            {
+                add.Parameters.AddWithValue(batch.ProviderId);
+                add.Parameters.AddWithValue(days.Select(d => d.Key).ToArray());
+                add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Sent).ToArray());
+                add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Delivered).ToArray());
+                add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Failed).ToArray());
+                add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Clicks).ToArray());
+                add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Clicked).ToArray());
+                add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Replies).ToArray());
+                await add.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return FlushCommit.Applied;
         }
-        await transaction.CommitAsync(cancellationToken);
-        return FlushCommit.Applied;
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
-    public async Task DropAsync(FlushBatch batch, CancellationToken cancellationToken) =>
-        await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.DropBatch, [keys.Provider(batch.ProviderId).Batch], [batch.Id.ToString()]);
+    public async Task DropAsync(FlushBatch batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.DropBatch, [keys.Provider(batch.ProviderId).Batch], [batch.Id.ToString()]);
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
 
     /// <summary>
     /// Cut, commit, drop. Returns the batch that was flushed, or null when there was nothing to flush. The flush span
@@ -90,9 +113,16 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
     /// <summary>Forgets batch ids old enough that no Redis batch can still carry them.</summary>
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("delete from flush_batches where applied_at < $1");
-        command.Parameters.AddWithValue(before);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await using var command = dataSource.CreateCommand("delete from flush_batches where applied_at < $1");
+            command.Parameters.AddWithValue(before);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     internal static FlushBatch? ParseHash(string providerId, RedisResult[] flat)

@@ -12,11 +12,18 @@ public sealed class ProviderDataCleaner(IConnectionMultiplexer redis, RedisKeys 
 {
     public async Task ForgetAsync(string providerId, CancellationToken cancellationToken)
     {
-        var provider = keys.Provider(providerId);
-        var markerLifetime = (long)(options.Value.DedupWindow + TimeSpan.FromDays(1)).TotalSeconds;
-        await redis.GetDatabase().ScriptEvaluateAsync(
-            LuaScripts.Forget,
-            [provider.Gone, provider.Dirty, provider.Batch],
-            [markerLifetime, provider.CounterPrefix]);
+        try
+        {
+            var provider = keys.Provider(providerId);
+            var markerLifetime = (long)(options.Value.DedupWindow + TimeSpan.FromDays(1)).TotalSeconds;
+            await redis.GetDatabase().ScriptEvaluateAsync(
+                LuaScripts.Forget,
+                [provider.Gone, provider.Dirty, provider.Batch],
+                [markerLifetime, provider.CounterPrefix]);
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 }

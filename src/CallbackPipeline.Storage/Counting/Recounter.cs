@@ -13,23 +13,30 @@ public sealed class Recounter(IConnectionMultiplexer redis, RedisKeys keys)
 {
     public async Task<Dictionary<DateOnly, DailyCounts>> RecountAsync(string providerId, CancellationToken cancellationToken)
     {
-        var days = new Dictionary<DateOnly, DailyCounts>();
-        var db = redis.GetDatabase();
-        var pattern = keys.Provider(providerId).DedupBuckets;
-        // SCAN may return a key more than once.
-        var seen = new HashSet<RedisKey>();
-        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        try
         {
-            await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000).WithCancellation(cancellationToken))
+            var days = new Dictionary<DateOnly, DailyCounts>();
+            var db = redis.GetDatabase();
+            var pattern = keys.Provider(providerId).DedupBuckets;
+            // SCAN may return a key more than once.
+            var seen = new HashSet<RedisKey>();
+            foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
             {
-                if (!seen.Add(key)) continue;
-                foreach (var field in await db.HashGetAllAsync(key))
+                await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000).WithCancellation(cancellationToken))
                 {
-                    if (!field.Value.TryParse(out long value) || DedupRecord.Parse(value) is not { } record) continue;
-                    days[record.Day] = days.GetValueOrDefault(record.Day).With(record.Counter, 1);
+                    if (!seen.Add(key)) continue;
+                    foreach (var field in await db.HashGetAllAsync(key))
+                    {
+                        if (!field.Value.TryParse(out long value) || DedupRecord.Parse(value) is not { } record) continue;
+                        days[record.Day] = days.GetValueOrDefault(record.Day).With(record.Counter, 1);
+                    }
                 }
             }
+            return days;
         }
-        return days;
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 }

@@ -8,21 +8,35 @@ public sealed class RedisDeadLetterStore(IConnectionMultiplexer redis, RedisKeys
 {
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int count, CancellationToken cancellationToken)
     {
-        var entries = await redis.GetDatabase().StreamRangeAsync(keys.DeadLetters, "-", "+", count);
-        return entries.Select(ToDeadLetter).ToList();
+        try
+        {
+            var entries = await redis.GetDatabase().StreamRangeAsync(keys.DeadLetters, "-", "+", count);
+            return entries.Select(ToDeadLetter).ToList();
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     public async Task<ReplayOutcome> ReplayAsync(string id, CancellationToken cancellationToken)
     {
-        var db = redis.GetDatabase();
-        var found = await db.StreamRangeAsync(keys.DeadLetters, id, id, 1) ?? [];
-        if (found.Length == 0) return ReplayOutcome.NotFound;
-        var entry = found[0];
-        var payload = entry["d"];
-        if (payload.IsNull || QueuePayload.TryRead((byte[])payload!) is not { } events) return ReplayOutcome.Unreadable;
-        await queue.EnqueueAsync(events, null, cancellationToken);
-        await db.StreamDeleteAsync(keys.DeadLetters, [id]);
-        return ReplayOutcome.Replayed;
+        try
+        {
+            var db = redis.GetDatabase();
+            var found = await db.StreamRangeAsync(keys.DeadLetters, id, id, 1) ?? [];
+            if (found.Length == 0) return ReplayOutcome.NotFound;
+            var entry = found[0];
+            var payload = entry["d"];
+            if (payload.IsNull || QueuePayload.TryRead((byte[])payload!) is not { } events) return ReplayOutcome.Unreadable;
+            await queue.EnqueueAsync(events, null, cancellationToken);
+            await db.StreamDeleteAsync(keys.DeadLetters, [id]);
+            return ReplayOutcome.Replayed;
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     private static DeadLetter ToDeadLetter(StreamEntry entry)

@@ -19,25 +19,32 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
     public async Task<Dictionary<string, Dictionary<DateOnly, DailyCounts>>> ReadAsync(
         IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            var snapshots = await ReadRedisAsync(providerIds, from, to);
-            var (rows, applied) = await ReadPostgresAsync(providerIds, from, to, snapshots, cancellationToken);
-            if (attempt < MaxAttempts && !await BatchCountsUnchangedAsync(providerIds, snapshots)) continue;
-
-            foreach (var (providerId, snapshot) in snapshots)
+            for (var attempt = 1; ; attempt++)
             {
-                var days = rows.TryGetValue(providerId, out var existing) ? existing : rows[providerId] = [];
-                foreach (var (day, counts) in snapshot.Counters) days[day] = days.GetValueOrDefault(day) + counts;
-                if (snapshot.Batch is { } batch && !applied.Contains(batch.Id))
+                var snapshots = await ReadRedisAsync(providerIds, from, to);
+                var (rows, applied) = await ReadPostgresAsync(providerIds, from, to, snapshots, cancellationToken);
+                if (attempt < MaxAttempts && !await BatchCountsUnchangedAsync(providerIds, snapshots)) continue;
+
+                foreach (var (providerId, snapshot) in snapshots)
                 {
-                    foreach (var (day, counts) in batch.Days.Where(d => d.Key >= from && d.Key <= to))
+                    var days = rows.TryGetValue(providerId, out var existing) ? existing : rows[providerId] = [];
+                    foreach (var (day, counts) in snapshot.Counters) days[day] = days.GetValueOrDefault(day) + counts;
+                    if (snapshot.Batch is { } batch && !applied.Contains(batch.Id))
                     {
-                        days[day] = days.GetValueOrDefault(day) + counts;
+                        foreach (var (day, counts) in batch.Days.Where(d => d.Key >= from && d.Key <= to))
+                        {
+                            days[day] = days.GetValueOrDefault(day) + counts;
+                        }
                     }
                 }
+                return rows;
             }
-            return rows;
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
         }
     }
 

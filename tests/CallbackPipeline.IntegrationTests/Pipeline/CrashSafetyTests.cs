@@ -1,6 +1,7 @@
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Stats;
 using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Providers;
 using CallbackPipeline.Storage.Queue;
@@ -87,8 +88,8 @@ public sealed class CrashSafetyTests(HarnessFixture fixture) : IClassFixture<Har
 
         var counters = outage.Get<CounterStore>();
         await counters.ApplyAsync([outage.Event(id, EventKind.Sent, "m1"), outage.Event(id, EventKind.Delivered, "m1")], CancellationToken.None);
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => outage.Get<FlushService>().FlushAllAsync(CancellationToken.None));
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => outage.Get<FlushStore>().FlushAsync(id, CancellationToken.None));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => outage.Get<FlushService>().FlushAllAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => outage.Get<FlushStore>().FlushAsync(id, CancellationToken.None));
         await counters.ApplyAsync([outage.Event(id, EventKind.Sent, "m2"), outage.Event(id, EventKind.Clicked, "m1", "c1")], CancellationToken.None);
 
         await recovered.Get<FlushService>().FlushAllAsync(CancellationToken.None);

@@ -3,7 +3,7 @@ using CallbackPipeline.Api.Providers;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Providers;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using CallbackPipeline.Storage;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
 
@@ -28,6 +28,6 @@ public sealed class PostgresOutageTests
         Assert.Equal(id, served!.Record.Id);
         Assert.Equal("Asia/Kolkata", served.Zone.Id);
         // A provider never seen before cannot be verified: the caller answers 503 and the provider retries.
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => directory.FindAsync("prv_never_seen", CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => directory.FindAsync("prv_never_seen", CancellationToken.None).AsTask());
     }
 }

@@ -19,35 +19,49 @@ public sealed class ServiceBusDeadLetterStore(ServiceBusClient client, IEventQue
 
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int count, CancellationToken cancellationToken)
     {
-        var messages = await deadLetters.Value.PeekMessagesAsync(count, fromSequenceNumber: 0, cancellationToken);
-        return messages.Select(ToDeadLetter).ToList();
+        try
+        {
+            var messages = await deadLetters.Value.PeekMessagesAsync(count, fromSequenceNumber: 0, cancellationToken);
+            return messages.Select(ToDeadLetter).ToList();
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     public async Task<ReplayOutcome> ReplayAsync(string id, CancellationToken cancellationToken)
     {
-        if (!long.TryParse(id, out var sequenceNumber)) return ReplayOutcome.NotFound;
-        var taken = new List<ServiceBusReceivedMessage>();
         try
         {
-            while (taken.Count < ReplayScanLimit)
+            if (!long.TryParse(id, out var sequenceNumber)) return ReplayOutcome.NotFound;
+            var taken = new List<ServiceBusReceivedMessage>();
+            try
             {
-                var batch = await deadLetters.Value.ReceiveMessagesAsync(100, TimeSpan.FromSeconds(1), cancellationToken);
-                if (batch.Count == 0) return ReplayOutcome.NotFound;
-                taken.AddRange(batch);
-                var found = batch.FirstOrDefault(m => m.SequenceNumber == sequenceNumber);
-                if (found is null) continue;
-                if (QueuePayload.TryRead(found.Body.ToMemory().Span) is not { } events) return ReplayOutcome.Unreadable;
-                await queue.EnqueueAsync(events, null, cancellationToken);
-                await deadLetters.Value.CompleteMessageAsync(found, cancellationToken);
-                taken.Remove(found);
-                return ReplayOutcome.Replayed;
+                while (taken.Count < ReplayScanLimit)
+                {
+                    var batch = await deadLetters.Value.ReceiveMessagesAsync(100, TimeSpan.FromSeconds(1), cancellationToken);
+                    if (batch.Count == 0) return ReplayOutcome.NotFound;
+                    taken.AddRange(batch);
+                    var found = batch.FirstOrDefault(m => m.SequenceNumber == sequenceNumber);
+                    if (found is null) continue;
+                    if (QueuePayload.TryRead(found.Body.ToMemory().Span) is not { } events) return ReplayOutcome.Unreadable;
+                    await queue.EnqueueAsync(events, null, cancellationToken);
+                    await deadLetters.Value.CompleteMessageAsync(found, cancellationToken);
+                    taken.Remove(found);
+                    return ReplayOutcome.Replayed;
+                }
+                return ReplayOutcome.NotFound;
             }
-            return ReplayOutcome.NotFound;
+            finally
+            {
+                // Given back at once, not left locked: the next listing and replay see them again.
+                await Task.WhenAll(taken.Select(m => deadLetters.Value.AbandonMessageAsync(m, cancellationToken: CancellationToken.None)));
+            }
         }
-        finally
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
         {
-            // Given back at once, not left locked: the next listing and replay see them again.
-            await Task.WhenAll(taken.Select(m => deadLetters.Value.AbandonMessageAsync(m, cancellationToken: CancellationToken.None)));
+            throw unavailable;
         }
     }
 

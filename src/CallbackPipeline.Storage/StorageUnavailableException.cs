@@ -1,0 +1,32 @@
+using Azure.Messaging.ServiceBus;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace CallbackPipeline.Storage;
+
+/// <summary>
+/// PostgreSQL, Redis or Service Bus cannot be reached right now (stopped, restarting, a network cut): a passing
+/// condition, not a bug. Every store turns its driver's failures of that kind into this, so callers retry or degrade
+/// without knowing the drivers.
+/// </summary>
+public sealed class StorageUnavailableException(string dependency, Exception inner)
+    : Exception($"{dependency} cannot be reached right now; retry shortly.", inner)
+{
+    /// <summary><c>PostgreSQL</c>, <c>Redis</c> or <c>Service Bus</c>.</summary>
+    public string Dependency { get; } = dependency;
+
+    /// <summary>The exception to throw instead of <paramref name="exception"/>, or null when it is not an outage.</summary>
+    public static StorageUnavailableException? From(Exception exception) => exception switch
+    {
+        StorageUnavailableException => null,
+        NpgsqlException { IsTransient: true } => new("PostgreSQL", exception),
+        // The database is not there: dropped and being restored, or not created yet.
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => new("PostgreSQL", exception),
+        RedisConnectionException or RedisTimeoutException => new("Redis", exception),
+        // A Redis that is starting (loading its AOF), failing over or resharding answers these until it is back.
+        RedisServerException { Message: var m } when m.StartsWith("LOADING", StringComparison.Ordinal) || m.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || m.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) || m.StartsWith("TRYAGAIN", StringComparison.Ordinal) => new("Redis", exception),
+        ServiceBusException { IsTransient: true } or ServiceBusException { Reason: ServiceBusFailureReason.ServiceCommunicationProblem } => new("Service Bus", exception),
+        _ => null,
+    };
+}
