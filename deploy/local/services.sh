@@ -17,14 +17,22 @@ cbp_pg_bin() {
   [ -n "$dir" ] && echo "$dir"
 }
 
+# cbp_ensure_packages [--for-tests]: Redis and PostgreSQL; for the tests also Chromium (browser tests) and promtool
+# (Debian's prometheus package: the alert rules' checks).
 cbp_ensure_packages() {
   command -v redis-server >/dev/null || cbp_apt_install redis-server
   [ -n "$(cbp_pg_bin)" ] || cbp_apt_install postgresql
-  [ "${1:-}" = "--with-chromium" ] && { [ -x /usr/bin/chromium ] || cbp_apt_install chromium; }
-  # The packaged services are not ours: keep them from holding ports or memory.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
-    systemctl stop redis-server 2>/dev/null || true
+  if [ "${1:-}" = "--for-tests" ]; then
+    [ -x /usr/bin/chromium ] || cbp_apt_install chromium
+    command -v promtool >/dev/null || cbp_apt_install prometheus
   fi
+  # The packaged services are not ours: keep them from holding ports or memory.
+  local service
+  for service in redis-server prometheus; do
+    if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
+      systemctl stop "$service" 2>/dev/null || true
+    fi
+  done
 }
 
 # PostgreSQL refuses to run as root: as root, run it as the postgres user.

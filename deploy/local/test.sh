@@ -13,7 +13,7 @@ redis_port=${CBP_TEST_REDIS_PORT:-26379}
 cluster_ports=(${CBP_TEST_REDIS_CLUSTER_PORTS:-17001 17002 17003})
 pg_port=${CBP_TEST_PG_PORT:-25432}
 
-cbp_ensure_packages --with-chromium
+cbp_ensure_packages --for-tests
 stop() {
   cbp_stop_redis "$redis_port"
   for port in "${cluster_ports[@]}"; do cbp_stop_redis "$port"; done
@@ -31,6 +31,18 @@ export CALLBACKPIPELINE_TEST_REDIS="127.0.0.1:$redis_port"
 export CALLBACKPIPELINE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
 export CALLBACKPIPELINE_TEST_REDIS_CLUSTER="$(printf '127.0.0.1:%s,' "${cluster_ports[@]}" | sed 's/,$//')"
 export CALLBACKPIPELINE_TEST_REDIS_SERVER="$(command -v redis-server)"
+
+# The deployment files, checked with the tools their users run: the alert rules with promtool (its own checks and
+# the rules' unit tests in alerts.test.yml).
+checks_passed=0
+checks_failed=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); echo "check FAILED: $name"; fi
+}
+check "promtool check rules" promtool check rules deploy/observability/alerts.yml
+check "promtool test rules" promtool test rules deploy/observability/alerts.test.yml
 
 log="$data/dotnet-test.log"
 set +e
@@ -72,15 +84,16 @@ if [ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ]; then
   set -e
 fi
 
-# One closing line over all test projects, the smoke scenario and the fault runs, in the form CI reads.
+# One closing line over the checks, all test projects, the smoke scenario and the fault runs, in the form CI reads.
 faults_passed=$(grep -c '^| [a-z-]* | passed |' "$data/faults.md" 2>/dev/null || true)
 faults_failed=$(grep -c '^| [a-z-]* | FAILED |' "$data/faults.md" 2>/dev/null || true)
 [ "$faults_status" -eq 0 ] || [ "${faults_failed:-0}" -gt 0 ] || faults_failed=1
-awk -v smoke="$smoke_status" -v ran="$status" -v fp="${faults_passed:-0}" -v ff="${faults_failed:-0}" '/(Passed|Failed)!/ {
+awk -v smoke="$smoke_status" -v ran="$status" -v fp="${faults_passed:-0}" -v ff="${faults_failed:-0}" \
+    -v cp="$checks_passed" -v cf="$checks_failed" '/(Passed|Failed)!/ {
        for (i = 1; i <= NF; i++) { v = $(i + 1); gsub(/,/, "", v)
          if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v }
      }
      END { if (ran == 0) { if (smoke == 0) p += 1; else f += 1 }
-           p += fp; f += ff
+           p += fp + cp; f += ff + cf
            printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-[ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ] && [ "$faults_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ] && [ "$faults_status" -eq 0 ] && [ "$checks_failed" -eq 0 ]

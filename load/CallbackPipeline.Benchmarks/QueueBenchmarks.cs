@@ -34,5 +34,5 @@ public class QueueBenchmarks
     public object? Deserialize() => QueuePayload.TryRead(payload);
 
     [Benchmark]
-    public object CountScriptArguments() => CounterStore.ScriptArguments(keys, events, 1_764_200_000, 604_800, 8, 2, 306_000);
+    public object CountScriptArguments() => CounterStore.ScriptArguments(keys, events, 1_764_200_000_000, 604_800, 8, 2, 306_000);
 }

@@ -29,6 +29,9 @@ public sealed class FlushService(
     {
         var settings = options.Value;
         var failures = 0;
+        // Served from the start, so a rate() or increase() over them sees the first batch and the first failure.
+        metrics.FlushBatches.Add(0);
+        metrics.FlushFailures.Add(0);
         while (!stoppingToken.IsCancellationRequested)
         {
             var delay = settings.Interval;
@@ -43,6 +46,7 @@ public sealed class FlushService(
             {
                 failures++;
                 state.ReportFlush(false);
+                metrics.FlushFailures.Add(1);
                 delay = TimeSpan.FromTicks(Math.Min(settings.Interval.Ticks << Math.Min(failures, 10), settings.MaxBackoff.Ticks));
                 logger.FlushFailed(delay, e);
             }

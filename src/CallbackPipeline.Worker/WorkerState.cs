@@ -1,16 +1,40 @@
+using System.Diagnostics.Metrics;
+using CallbackPipeline.Core.Telemetry;
+
 namespace CallbackPipeline.Worker;
 
-/// <summary>What the worker's health check reports: whether the last queue read and the last flush worked.</summary>
+/// <summary>
+/// What the worker's health check and the gauge <c>callbackpipeline.flush.time_since_success</c> report: whether the
+/// last queue read and the last flush pass worked, and how long ago a flush pass last worked (counted from start-up
+/// until the first one does, so a PostgreSQL that is down from the start shows too).
+/// </summary>
 public sealed class WorkerState
 {
+    private readonly TimeProvider clock;
     private volatile bool queueHealthy = true;
     private volatile bool flushHealthy = true;
+    private long lastFlushTicks;
+
+    public WorkerState(TimeProvider clock, IMeterFactory meters)
+    {
+        this.clock = clock;
+        lastFlushTicks = clock.GetUtcNow().UtcTicks;
+        meters.Create(PipelineMetrics.MeterName).CreateObservableGauge(
+            "callbackpipeline.flush.time_since_success", () => TimeSinceFlush.TotalSeconds, "s",
+            "Time since this worker's last successful flush pass (since start-up before the first)");
+    }
 
     public bool QueueHealthy => queueHealthy;
 
     public bool FlushHealthy => flushHealthy;
 
+    public TimeSpan TimeSinceFlush => clock.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref lastFlushTicks), TimeSpan.Zero);
+
     public void ReportQueue(bool healthy) => queueHealthy = healthy;
 
-    public void ReportFlush(bool healthy) => flushHealthy = healthy;
+    public void ReportFlush(bool healthy)
+    {
+        flushHealthy = healthy;
+        if (healthy) Interlocked.Exchange(ref lastFlushTicks, clock.GetUtcNow().UtcTicks);
+    }
 }

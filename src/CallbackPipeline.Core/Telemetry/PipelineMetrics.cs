@@ -17,6 +17,15 @@ public sealed class PipelineMetrics
 
     public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 
+    /// <summary>
+    /// Bucket bounds for durations of a fraction of a millisecond to seconds: 0.1 ms doubling to 6.6 s. Each bucket is
+    /// twice the one below, so a quantile interpolated from the buckets is within a factor of 2 of the true one.
+    /// </summary>
+    private static readonly InstrumentAdvice<double> Milliseconds = new() { HistogramBucketBoundaries = Doubling(0.0001, 17) };
+
+    /// <summary>Bucket bounds for ages of 10 ms to 20 minutes, doubling as <see cref="Milliseconds"/> do.</summary>
+    private static readonly InstrumentAdvice<double> SecondsToMinutes = new() { HistogramBucketBoundaries = Doubling(0.01, 18) };
+
     public PipelineMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
@@ -31,10 +40,12 @@ public sealed class PipelineMetrics
         EventsDropped = meter.CreateCounter<long>("callbackpipeline.events.dropped", "{event}", "Events of deleted providers");
         DeadLettered = meter.CreateCounter<long>("callbackpipeline.queue.dead_lettered", "{message}", "Queue messages moved to the dead-letter stream");
         FlushBatches = meter.CreateCounter<long>("callbackpipeline.flush.batches", "{batch}", "Flush batches written to PostgreSQL");
-        FlushDuration = meter.CreateHistogram<double>("callbackpipeline.flush.duration", "s", "Time to flush one provider's batch");
-        FlushBatchDays = meter.CreateHistogram<long>("callbackpipeline.flush.batch_size", "{day}", "Provider-days written by one flush batch");
-        FlushLag = meter.CreateHistogram<double>("callbackpipeline.flush.lag", "s", "Age of a batch's oldest delta when it reached PostgreSQL");
-        StatsDuration = meter.CreateHistogram<double>("callbackpipeline.stats.duration", "s", "Time to read stats");
+        FlushFailures = meter.CreateCounter<long>("callbackpipeline.flush.failures", "{pass}", "Flush passes that failed (PostgreSQL or Redis unreachable); each is retried with backoff");
+        FlushDuration = meter.CreateHistogram("callbackpipeline.flush.duration", "s", "Time to flush one provider's batch", advice: Milliseconds);
+        FlushBatchDays = meter.CreateHistogram<long>("callbackpipeline.flush.batch_size", "{day}", "Provider-days written by one flush batch",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
+        FlushLag = meter.CreateHistogram("callbackpipeline.flush.lag", "s", "Age of a batch's oldest delta when it reached PostgreSQL", advice: SecondsToMinutes);
+        StatsDuration = meter.CreateHistogram("callbackpipeline.stats.duration", "s", "Time to read stats", advice: Milliseconds);
     }
 
     public Counter<long> CallbacksAccepted { get; }
@@ -48,8 +59,11 @@ public sealed class PipelineMetrics
     public Counter<long> EventsDropped { get; }
     public Counter<long> DeadLettered { get; }
     public Counter<long> FlushBatches { get; }
+    public Counter<long> FlushFailures { get; }
     public Histogram<double> FlushDuration { get; }
     public Histogram<long> FlushBatchDays { get; }
     public Histogram<double> FlushLag { get; }
     public Histogram<double> StatsDuration { get; }
+
+    private static double[] Doubling(double first, int count) => [.. Enumerable.Range(0, count).Select(i => Math.Round(first * Math.Pow(2, i), 7))];
 }

@@ -27,7 +27,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         try
         {
             var db = redis.GetDatabase();
-            var now = clock.GetUtcNow().ToUnixTimeSeconds();
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var window = (long)options.Value.DedupWindow.TotalSeconds;
             var calls = events
                 .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
@@ -75,12 +75,12 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
 
     /// <summary>The keys and arguments of one count.lua call (see the script for their layout).</summary>
     public static (RedisKey[] Keys, RedisValue[] Args) ScriptArguments(
-        ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long now, long window, int firstBucketBits, int generations,
+        ProviderKeys provider, IReadOnlyList<CallbackEvent> events, long nowMilliseconds, long window, int firstBucketBits, int generations,
         long generationLength, string traceParent = "")
     {
         RedisKey[] redisKeys = [provider.Gone, provider.Dirty, provider.Since, provider.Trace];
         var args = new RedisValue[7 + (5 * events.Count)];
-        args[0] = now;
+        args[0] = nowMilliseconds;
         args[1] = window;
         args[2] = traceParent;
         args[3] = provider.Prefix;

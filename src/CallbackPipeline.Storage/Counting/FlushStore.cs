@@ -142,7 +142,8 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
         var batch = FlushBatch.Parse(providerId, fields, id);
         return batch is null ? null : batch with
         {
-            Since = since > 0 ? DateTimeOffset.FromUnixTimeSeconds(since) : null,
+            // Unix ms; a batch cut before the host kept milliseconds holds seconds, which no time in ms is as small as.
+            Since = since <= 0 ? null : since < 100_000_000_000 ? DateTimeOffset.FromUnixTimeSeconds(since) : DateTimeOffset.FromUnixTimeMilliseconds(since),
             TraceParent = string.IsNullOrEmpty(trace) ? null : trace,
         };
     }

@@ -7,7 +7,8 @@ namespace CallbackPipeline.Storage.Queue;
 
 /// <summary>
 /// Re-reads the queue every <see cref="QueueOptions.DepthRefresh"/>: the depth for the receivers' back-pressure, and
-/// the gauges <c>callbackpipeline.queue.depth</c>, <c>.oldest_age</c> and <c>.dead_letters</c>. Runs in every role.
+/// the gauges <c>callbackpipeline.queue.depth</c>, <c>.oldest_age</c>, <c>.max_depth</c>, <c>.reachable</c> and
+/// <c>callbackpipeline.dead_letters</c>. Runs in every role.
 /// </summary>
 public sealed class QueueMonitor : BackgroundService
 {
@@ -23,6 +24,8 @@ public sealed class QueueMonitor : BackgroundService
         meter.CreateObservableGauge("callbackpipeline.queue.depth", () => depth.Current, "{message}", "Queue messages waiting or in flight");
         meter.CreateObservableGauge("callbackpipeline.queue.oldest_age", () => depth.OldestAge.TotalSeconds, "s", "Age of the oldest queue message not yet applied");
         meter.CreateObservableGauge("callbackpipeline.dead_letters", () => depth.DeadLetters, "{message}", "Messages in the dead-letter stream");
+        meter.CreateObservableGauge("callbackpipeline.queue.max_depth", () => options.Value.MaxDepth, "{message}", "Queue:MaxDepth, the depth above which receivers answer 503");
+        meter.CreateObservableGauge("callbackpipeline.queue.reachable", () => depth.Reachable ? 1 : 0, "1", "1 when the last read of the queue worked, 0 when the queue could not be reached");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

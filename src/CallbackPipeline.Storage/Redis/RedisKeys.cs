@@ -37,7 +37,7 @@ public readonly struct ProviderKeys(string tag)
     /// <summary>How many flush batches were ever cut; lets a stats read notice a flush that ran under it.</summary>
     public RedisKey BatchCount => $"{tag}:batches";
 
-    /// <summary>Unix seconds of the oldest delta not yet cut into a flush batch.</summary>
+    /// <summary>Unix milliseconds of the oldest delta not yet cut into a flush batch.</summary>
     public RedisKey Since => $"{tag}:since";
 
     /// <summary>The traceparent of the latest apply with unflushed deltas.</summary>

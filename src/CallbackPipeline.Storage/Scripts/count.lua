@@ -1,6 +1,6 @@
 -- Applies a batch of one provider's events exactly once (design.md, "Counting rules").
 -- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply.
--- ARGV[1] now (unix s), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
+-- ARGV[1] now (unix ms), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
 -- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits
 -- of a provider's first generation, ARGV[6] k, generations per window, ARGV[7] the length of a generation (s);
 -- then per event i, from ARGV[8 + 5(i-1)]: record, a click's second record ('' for none), value, event time, day.
@@ -21,7 +21,7 @@ local events = (#ARGV - first + 1) / stride
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, 0, 0, events, ''}
 end
-local now = tonumber(ARGV[1])
+local now = math.floor(tonumber(ARGV[1]) / 1000)
 local window = tonumber(ARGV[2])
 local prefix = ARGV[4]
 local k = tonumber(ARGV[6])
@@ -123,9 +123,9 @@ for day, day_counts in pairs(counts) do
   end
 end
 if applied > 0 then
-  -- When the oldest unflushed delta was made (the flusher's lag metric), and which apply made the latest
-  -- (the flush span continues that trace).
-  redis.call('SET', KEYS[3], now, 'NX')
+  -- When the oldest unflushed delta was made, in unix ms (the flusher's lag metric), and which apply made the
+  -- latest (the flush span continues that trace).
+  redis.call('SET', KEYS[3], ARGV[1], 'NX')
   if ARGV[3] ~= '' then redis.call('SET', KEYS[4], ARGV[3]) end
 end
 return {applied, duplicate, late, 0, table.concat(outcomes)}
