@@ -20,6 +20,7 @@ public static class ServiceDefaults
             var urls = builder.Configuration["urls"] ?? "http://localhost:5000";
             builder.WebHost.UseUrls($"{urls};http://{management.Host}:{port}");
         }
+        builder.AddConsoleLogs();
         builder.AddTelemetry();
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();

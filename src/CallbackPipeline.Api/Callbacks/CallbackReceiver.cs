@@ -60,7 +60,7 @@ public sealed class CallbackReceiver(
             }
             catch (StorageUnavailableException e)
             {
-                receiver.logger.ProviderLookupFailed(providerId, e);
+                receiver.logger.ProviderLookupFailed(new CallerText(providerId), e);
                 return Reject(CallbackRejections.Unavailable, Problems.Unavailable(settings.RetryAfterSeconds, "The provider cannot be looked up right now."));
             }
             kind = ProviderKindSpec.Name(provider.Record.Kind);
@@ -148,7 +148,7 @@ public sealed class CallbackReceiver(
         private IResult Reject(string reason, IResult result)
         {
             receiver.metrics.CallbacksRejected.Add(1, new(PipelineMetrics.KindTag, kind), new(PipelineMetrics.ReasonTag, reason));
-            receiver.logger.CallbackRejected(providerId, reason);
+            receiver.logger.CallbackRejected(new CallerText(providerId), reason);
             return result;
         }
     }
