@@ -1,5 +1,6 @@
 using CallbackPipeline.Core.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -29,11 +30,13 @@ public static class Telemetry
         if (!otlp) return builder;
 
         // Spans are only made when they go somewhere: a listener makes every request allocate and time an activity.
+        // Children follow their parent's decision; roots are kept unless they are the host's own idle polling.
         otel.WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new IdlePollingSampler()))
                 .AddSource(PipelineMetrics.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o =>
                 {
-                    o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/metrics");
+                    o.Filter = context => !IsProbe(context.Request.Path);
                     // Callback URLs may carry a secret token: no query string ever reaches a span.
                     o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
                 }));
@@ -46,6 +49,10 @@ public static class Telemetry
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
+
+    /// <summary>Probes and scrapes, which come every few seconds and say nothing a trace would.</summary>
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
 
     private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder metrics) =>
         metrics.AddMeter("System.Runtime");

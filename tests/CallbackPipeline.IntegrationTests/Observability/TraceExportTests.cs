@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using CallbackPipeline.IntegrationTests.Infrastructure;
+
+namespace CallbackPipeline.IntegrationTests.Observability;
+
+/// <summary>What the real host exports over OTLP to a receiver, as a collector sees it.</summary>
+public sealed class TraceExportTests
+{
+    [Fact]
+    public async Task AnIdleHostExportsNoSpansOfItsOwnPolling_AndSentEventsAreTracedLikeCallbacks()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        });
+        using var op = host.Client(PipelineApp.OperatorKey);
+        var account = await PipelineApp.ReadAsync(await op.PostAsJsonAsync("/v1/accounts", new { name = "traced", timeZone = "UTC" }));
+        var key = await PipelineApp.ReadAsync(await op.PostAsJsonAsync($"/v1/accounts/{account["id"]}/keys", new { name = "admin", role = "admin" }));
+        using var admin = host.Client(key["key"]!.GetValue<string>());
+        var provider = await PipelineApp.ReadAsync(await admin.PostAsJsonAsync("/v1/providers", new { name = "p", kind = "generic" }));
+
+        // Idle: the worker polls the queue about twenty times a second, the monitor reads its depth four times a
+        // second, the flusher looks for work every two seconds. Counted after the set-up's own spans are exported.
+        await Task.Delay(1000);
+        var before = receiver.Spans.Count;
+        await Task.Delay(5000);
+        var idle = receiver.Spans.Skip(before).ToArray();
+        Assert.True(idle.Length < 5, $"{idle.Length} spans in 5 idle seconds: {string.Join(", ", idle.Select(s => s.Name).Distinct())}");
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
+        {
+            Content = new StringContent($$"""{"events":[{"providerId":"{{provider["id"]}}","messageId":"traced-sent","type":"sent"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.SendAsync(request)).StatusCode);
+
+        var spans = await Polling.UntilAsync(
+            () => Task.FromResult(receiver.Spans.Where(s => s.TraceId == traceId).ToArray()),
+            found => found.Any(s => s.Name == "flush"));
+        Assert.Contains(spans, s => s.Name == "enqueue" && s.HasParent);
+        Assert.Contains(spans, s => s.Name == "apply events" && s.HasParent);
+        Assert.Contains(spans, s => s.Name == "flush" && s.HasParent);
+    }
+}
