@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace CallbackPipeline.ServiceDefaults;
 
 /// <summary>
-/// Section <c>Management</c>: when <see cref="Port"/> is set, <c>/metrics</c> and <c>/readyz</c> are served only on
-/// that port (bound on <see cref="Host"/>), so the port providers call exposes nothing operational.
+/// Section <c>Management</c>: when <see cref="Port"/> is set, the host also listens there (on <see cref="Host"/>), and
+/// that port serves <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> and nothing else, while the port providers
+/// call serves everything but <c>/readyz</c> and <c>/metrics</c>.
 /// </summary>
 public sealed class ManagementOptions
 {

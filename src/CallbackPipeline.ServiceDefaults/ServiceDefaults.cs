@@ -38,15 +38,16 @@ public static class ServiceDefaults
         app.UseStatusCodePages();
         if (app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } port)
         {
+            // Each port serves its own routes: the management port health and metrics only, the public port everything
+            // else and /healthz. Decided by the connection's local port, not the Host header, which a caller controls.
             app.Use((context, next) =>
             {
-                var operational = context.Request.Path.StartsWithSegments("/metrics") || context.Request.Path.StartsWithSegments("/readyz");
-                if (operational && context.Connection.LocalPort != port)
-                {
-                    context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return Task.CompletedTask;
-                }
-                return next(context);
+                var path = context.Request.Path;
+                var operational = path.StartsWithSegments("/metrics") || path.StartsWithSegments("/readyz");
+                var allowed = context.Connection.LocalPort == port ? operational || path.StartsWithSegments("/healthz") : !operational;
+                if (allowed) return next(context);
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
             });
         }
         app.MapHealth();

@@ -45,5 +45,23 @@ public sealed class ManagementPortTests(ManagementPortApp app) : IClassFixture<M
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{publicBase}/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{managementBase}/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{managementBase}/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{managementBase}/healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheManagementPort_ServesNothingButHealthAndMetrics()
+    {
+        using var http = new HttpClient();
+        var publicBase = $"http://127.0.0.1:{app.PublicPort}";
+        var managementBase = $"http://127.0.0.1:{app.ManagementPort}";
+        using var accounts = new HttpRequestMessage(HttpMethod.Get, $"{managementBase}/v1/accounts");
+        accounts.Headers.Authorization = new("Bearer", PipelineApp.OperatorKey);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(accounts)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"{managementBase}/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"{managementBase}/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync($"{managementBase}/v1/callbacks/prv_any", new StringContent("[]"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{publicBase}/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{publicBase}/openapi/v1.json")).StatusCode);
     }
 }
