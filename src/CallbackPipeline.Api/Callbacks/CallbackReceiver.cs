@@ -44,7 +44,7 @@ public sealed class CallbackReceiver(
         private string kind = "unknown";
         private CachedProvider provider = null!;
         private ICallbackFormat format = null!;
-        private ReadOnlyMemory<byte> body;
+        private ReadOnlyMemory<byte>? body;
         private ParsedCallback parsed = null!;
 
         /// <summary>404 for an unknown provider, before any authentication; 503 when it cannot be looked up.</summary>
@@ -77,12 +77,8 @@ public sealed class CallbackReceiver(
         /// <summary>413 for a body over the limit; nothing over it is buffered.</summary>
         public async ValueTask<IResult?> ReadBodyAsync()
         {
-            if (await RequestBody.ReadAsync(context.Request, settings.MaxBodyBytes, context.RequestAborted) is not { } read)
-            {
-                return Reject(CallbackRejections.TooLarge, Problems.TooLarge(settings.MaxBodyBytes));
-            }
-            body = read;
-            return null;
+            body = await RequestBody.ReadAsync(context.Request, settings.MaxBodyBytes, context.RequestAborted);
+            return body is null ? Reject(CallbackRejections.TooLarge, Problems.TooLarge(settings.MaxBodyBytes)) : null;
         }
 
         /// <summary>The kind's format authenticates and parses the raw request: 415, 401, or 400 when no record is usable.</summary>
@@ -92,7 +88,7 @@ public sealed class CallbackReceiver(
             CallbackRead read;
             try
             {
-                read = format.Read(new CallbackRequest(request.Method, request.ContentType, body, request.Query, request.Headers,
+                read = format.Read(new CallbackRequest(request.Method, request.ContentType, body!.Value, request.Query, request.Headers,
                     receiver.urls, providerId, request.QueryString.Value ?? "", receiver.clock.GetUtcNow()), provider);
             }
             catch (CallbackFormatException e)
@@ -147,6 +143,7 @@ public sealed class CallbackReceiver(
 
         private IResult Reject(string reason, IResult result)
         {
+            if (body is null) RequestBody.CloseIfUnreadBodyMayBeOver(context.Request, settings.MaxBodyBytes);
             receiver.metrics.CallbacksRejected.Add(1, new(PipelineMetrics.KindTag, kind), new(PipelineMetrics.ReasonTag, reason));
             receiver.logger.CallbackRejected(new CallerText(providerId), reason);
             return result;

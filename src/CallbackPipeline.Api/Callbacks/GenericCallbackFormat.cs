@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace CallbackPipeline.Api.Callbacks;
 
 /// <summary>
-/// CleverTap's Generic SMS callback (providers.md §1): URL token, plus Standard Webhooks headers when the provider
-/// has a signing secret.
+/// CleverTap's Generic SMS callback: URL token, plus Standard Webhooks headers (or their <c>svix-</c> names) when the
+/// provider has a signing secret.
 /// </summary>
 public sealed class GenericCallbackFormat(BatchCallbackAnswers answers) : ICallbackFormat
 {
@@ -28,9 +28,10 @@ public sealed class GenericCallbackFormat(BatchCallbackAnswers answers) : ICallb
         }
         if (provider.Record.Secrets["signingSecret"]?.GetValue<string>() is { } secret)
         {
+            var headers = request.Headers;
             var verdict = StandardWebhookSignature.Verify(
-                secret, request.Headers["webhook-id"], request.Headers["webhook-timestamp"], request.Headers["webhook-signature"],
-                request.Body.Span, request.ReceivedAt);
+                secret, Header(headers, "svix-id", "webhook-id"), Header(headers, "svix-timestamp", "webhook-timestamp"),
+                Header(headers, "svix-signature", "webhook-signature"), request.Body.Span, request.ReceivedAt);
             if (verdict != StandardWebhookSignature.Result.Valid)
             {
                 return CallbackRead.Unauthorized(verdict switch
@@ -45,6 +46,13 @@ public sealed class GenericCallbackFormat(BatchCallbackAnswers answers) : ICallb
     }
 
     public IResult Success(ParsedCallback parsed) => answers.For(parsed);
+
+    /// <summary>
+    /// Senders built on Svix send the Standard Webhooks headers under <c>svix-</c> names; like Svix's own verifier, each
+    /// is taken from its <c>svix-</c> name when present, else from its <c>webhook-</c> name.
+    /// </summary>
+    private static string? Header(IHeaderDictionary headers, string svix, string standard) =>
+        headers.TryGetValue(svix, out var value) ? value.ToString() : headers[standard].ToString();
 }
 
 /// <summary>The answer to a batch callback (api.md): success, or partial with the records that were not used.</summary>

@@ -5,9 +5,10 @@ using CallbackPipeline.Core.Forms;
 namespace CallbackPipeline.Core.Twilio;
 
 /// <summary>
-/// <c>X-Twilio-Signature</c> (providers.md §2.2): base64 HMAC-SHA1, keyed with the auth token, over the full URL
-/// followed by every posted parameter sorted by name (ordinal), name then value. Like Twilio's SDK, the URL is
-/// also tried with the default port added or removed.
+/// <c>X-Twilio-Signature</c> as Twilio's SDK (twilio-node 6.3, <c>webhooks.js</c>) computes it: base64 HMAC-SHA1,
+/// keyed with the auth token, over the full URL followed by every posted parameter sorted by name (ordinal), name then
+/// value; a repeated name's distinct values sorted, each once. Like the SDK, the URL is also tried with the default
+/// port added or removed.
 /// </summary>
 public static class TwilioSignature
 {
@@ -26,7 +27,8 @@ public static class TwilioSignature
     public static byte[] Compute(string authToken, string url, FormFields parameters)
     {
         var data = new StringBuilder(url);
-        foreach (var (key, value) in parameters.Pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
+        // As the SDK does: the values of a repeated name once each, sorted.
+        foreach (var (key, value) in parameters.Pairs.Distinct().OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
         {
             data.Append(key).Append(value);
         }

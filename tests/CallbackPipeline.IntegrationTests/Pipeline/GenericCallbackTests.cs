@@ -136,5 +136,38 @@ public sealed class GenericCallbackTests(PipelineApp app) : IClassFixture<Pipeli
         Assert.Equal(HttpStatusCode.OK, await Send("msg_1", now, "v1,bm90IGl0 " + StandardWebhookSignature.Signature(secret, "msg_1", now, bytes)));
     }
 
+    [Fact]
+    public async Task WithASigningSecret_TheSvixNamesOfTheHeadersAreAccepted_AndPreferredAsSvixDoes()
+    {
+        var account = await app.CreateAccountAsync();
+        var secret = "whsec_" + Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 5)).ToArray());
+        var provider = await account.CreateProviderAsync(secrets: new { signingSecret = secret });
+        var id = provider["id"]!.GetValue<string>();
+        var path = new Uri(provider["callbackUrl"]!.GetValue<string>()).PathAndQuery;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var client = app.CreateClient();
+
+        async Task<HttpStatusCode> Send(string meta, params (string Name, string Value)[] headers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json($$"""[{"event":"delivered","data":[{"ts":{{Ts}},"meta":"{{meta}}"}]}]""") };
+            foreach (var (name, value) in headers) request.Headers.Add(name, value);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+        string Sign(string meta, string messageId) =>
+            StandardWebhookSignature.Signature(secret, messageId, now, Encoding.UTF8.GetBytes($$"""[{"event":"delivered","data":[{"ts":{{Ts}},"meta":"{{meta}}"}]}]"""));
+
+        Assert.Equal(HttpStatusCode.OK, await Send("svix-1", ("svix-id", "msg_s1"), ("svix-timestamp", now), ("svix-signature", Sign("svix-1", "msg_s1"))));
+        // Both sets present: the svix- ones are read, so a wrong webhook- signature beside a right svix- one passes, and the reverse fails.
+        Assert.Equal(HttpStatusCode.OK, await Send("svix-2", ("svix-id", "msg_s2"), ("svix-timestamp", now), ("svix-signature", Sign("svix-2", "msg_s2")),
+            ("webhook-id", "msg_s2"), ("webhook-timestamp", now), ("webhook-signature", "v1,AAAA")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Send("svix-3", ("svix-id", "msg_s3"), ("svix-timestamp", now), ("svix-signature", "v1,AAAA"),
+            ("webhook-id", "msg_s3"), ("webhook-timestamp", now), ("webhook-signature", Sign("svix-3", "msg_s3"))));
+
+        // A sentinel behind the refused one: once it is counted, a refused request that had been queued would be too.
+        Assert.Equal(HttpStatusCode.OK, await Send("svix-4", ("webhook-id", "msg_s4"), ("webhook-timestamp", now), ("webhook-signature", Sign("svix-4", "msg_s4"))));
+        var stats = await account.StatsUntilAsync(id, Today, Today, s => s.Total("delivered") >= 3);
+        Assert.Equal(3, stats.Total("delivered"));
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }

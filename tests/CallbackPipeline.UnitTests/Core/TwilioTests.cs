@@ -26,6 +26,19 @@ public sealed class TwilioTests
     public void VerifiesTheSyntheticVectors(string body, string url, string signature) =>
         Assert.True(TwilioSignature.IsValid(Token, url, FormFields.Parse(body), signature));
 
+    // Vectors computed by twilio-node 6.3's own webhooks.js and checked with its validateRequest: a repeated name's
+    // distinct values, sorted, each once; the same parameters signed with the duplicate kept, or in the order sent, fail.
+    private const string SdkUrl = "https://callbacks.example.test/v1/callbacks/prv_test";
+    private const string Repeated = "MessageSid=SM1&MessageStatus=delivered&To=%2B15005550006&Foo=b&Foo=a&Foo=b";
+
+    [Theory]
+    [InlineData(Repeated, "vfMGhzvP1HKyfO+ITxTVbbdcXpA=", true)]
+    [InlineData("MessageSid=SM1&MessageStatus=delivered&To=%2B15005550006", "/TghFnm3vJT/7fRyNzpU8o+ArUA=", true)]
+    [InlineData(Repeated, "k9AUFxbkef90uhZDhKgj+GJjCIU=", false)]
+    [InlineData(Repeated, "GIkf7GW1Xb94Gxp6RZtPT+6qFEk=", false)]
+    public void SignsARepeatedNamesDistinctValuesSortedOnce_AsTheSdkDoes(string body, string signature, bool valid) =>
+        Assert.Equal(valid, TwilioSignature.IsValid(Token, SdkUrl, FormFields.Parse(body), signature));
+
     [Fact]
     public void AcceptsTheUrlWithTheDefaultPortSpelledOut() =>
         Assert.True(TwilioSignature.IsValid(Token, "https://sms-hooks.example.com:443/twilio/status?tenant=acme", FormFields.Parse(T2), "fWvK+muw2qVBiinEb3OR1X1ucik="));
