@@ -17,14 +17,15 @@ cbp_pg_bin() {
   [ -n "$dir" ] && echo "$dir"
 }
 
-# cbp_ensure_packages [--for-tests]: Redis and PostgreSQL; for the tests also Chromium (browser tests) and promtool
-# (Debian's prometheus package: the alert rules' checks).
+# cbp_ensure_packages [--for-tests]: Redis and PostgreSQL; for the tests also Chromium (browser tests), promtool
+# (Debian's prometheus package: the alert rules' checks) and npm (the OpenAPI lint).
 cbp_ensure_packages() {
   command -v redis-server >/dev/null || cbp_apt_install redis-server
   [ -n "$(cbp_pg_bin)" ] || cbp_apt_install postgresql
   if [ "${1:-}" = "--for-tests" ]; then
     [ -x /usr/bin/chromium ] || cbp_apt_install chromium
     command -v promtool >/dev/null || cbp_apt_install prometheus
+    command -v npm >/dev/null || cbp_apt_install nodejs npm
   fi
   # The packaged services are not ours: keep them from holding ports or memory.
   local service

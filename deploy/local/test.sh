@@ -32,8 +32,8 @@ export CALLBACKPIPELINE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=pos
 export CALLBACKPIPELINE_TEST_REDIS_CLUSTER="$(printf '127.0.0.1:%s,' "${cluster_ports[@]}" | sed 's/,$//')"
 export CALLBACKPIPELINE_TEST_REDIS_SERVER="$(command -v redis-server)"
 
-# The deployment files, checked with the tools their users run: the alert rules with promtool (its own checks and
-# the rules' unit tests in alerts.test.yml).
+# What the repository ships, checked with the tools its users run: the alert rules with promtool (its own checks and
+# the rules' unit tests in alerts.test.yml), the OpenAPI document with Redocly's recommended rules.
 checks_passed=0
 checks_failed=0
 check() {
@@ -43,6 +43,7 @@ check() {
 }
 check "promtool check rules" promtool check rules deploy/observability/alerts.yml
 check "promtool test rules" promtool test rules deploy/observability/alerts.test.yml
+check "redocly lint" sh -c 'npm ci --prefix tests/openapi --no-audit --no-fund --loglevel=error >/dev/null && npm run --prefix tests/openapi --silent lint'
 
 log="$data/dotnet-test.log"
 set +e

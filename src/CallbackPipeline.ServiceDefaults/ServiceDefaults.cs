@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,14 @@ public static class ServiceDefaults
         builder.AddConsoleLogs();
         builder.AddTelemetry();
         builder.Services.AddHealthChecks();
-        builder.Services.AddProblemDetails();
+        // Problems the framework writes itself (an unmatched route, a wrong content type) get a detail like ours do.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context => context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => "No such route.",
+            StatusCodes.Status405MethodNotAllowed => "This route does not take this method.",
+            StatusCodes.Status415UnsupportedMediaType => "The body's content type is not one this route takes: application/json.",
+            var status => ReasonPhrases.GetReasonPhrase(status ?? StatusCodes.Status500InternalServerError),
+        });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // ASP.NET Core's request-start lines print the full URL, and callback URLs may carry a token. Off entirely, not
         // at Warning: while this category is enabled at any level, hosting starts an Activity and a log scope for every

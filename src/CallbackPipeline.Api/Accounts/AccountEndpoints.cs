@@ -10,7 +10,7 @@ public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/accounts").RequireOperatorKey().WithTags("Accounts");
+        var group = routes.MapGroup("/v1/accounts").RequireOperatorKey();
         group.MapPost("/", CreateAsync);
         group.MapGet("/", async (AccountStore accounts, CancellationToken ct) =>
             TypedResults.Ok((await accounts.ListAsync(ct)).Select(AccountView.From)));

@@ -8,7 +8,7 @@ public static class MeEndpoints
 {
     public static IEndpointRouteBuilder MapMe(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/v1/me").RequireAccountKey().WithTags("Accounts").MapGet("/", async (HttpContext context, AccountStore accounts, CancellationToken ct) =>
+        routes.MapGroup("/v1/me").RequireAccountKey().MapGet("/", async (HttpContext context, AccountStore accounts, CancellationToken ct) =>
         {
             var caller = Caller.From(context);
             var account = (await accounts.GetAsync(caller.AccountId, ct))!;

@@ -12,7 +12,7 @@ public static class DeadLetterEndpoints
 {
     public static IEndpointRouteBuilder MapDeadLetters(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/admin/dead-letters").RequireOperatorKey().WithTags("Operations");
+        var group = routes.MapGroup("/v1/admin/dead-letters").RequireOperatorKey();
         group.MapGet("/", async (IDeadLetterStore store, CancellationToken ct, int? count) =>
             TypedResults.Ok(await store.ListAsync(Math.Clamp(count ?? 100, 1, 1000), ct)));
         group.MapPost("/{id}/replay", ReplayAsync);

@@ -19,7 +19,7 @@ public static class RecountEndpoints
 {
     public static IEndpointRouteBuilder MapRecount(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/v1/admin/providers").RequireOperatorKey().WithTags("Operations").MapGet("/{id}/recount", RecountAsync);
+        routes.MapGroup("/v1/admin/providers").RequireOperatorKey().MapGet("/{id}/recount", RecountAsync);
         return routes;
     }
 

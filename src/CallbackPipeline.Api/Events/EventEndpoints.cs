@@ -23,7 +23,7 @@ public static class EventEndpoints
 
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/v1/events").RequireAccountKey().WithTags("Events").MapPost("/", PostAsync).Accepts<SentEventsRequest>("application/json");
+        routes.MapGroup("/v1/events").RequireAccountKey().MapPost("/", PostAsync);
         return routes;
     }
 

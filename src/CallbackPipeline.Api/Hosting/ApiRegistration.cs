@@ -58,14 +58,13 @@ public static class ApiRegistration
             .RemoveAllLoggers()
             .AddResilienceHandler("test-sms", (pipeline, context) =>
                 pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<ProviderApiOptions>>().Value.Timeout));
-        services.AddOpenApi();
         return builder;
     }
 
     public static WebApplication MapApi(this WebApplication app)
     {
         app.MapDashboard();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApiDocument();
         app.MapMe();
         app.MapCallbacks();
         app.MapEvents();

@@ -15,7 +15,7 @@ public static class BaselineEndpoint
             app.MapPost("/baseline", async (HttpContext context, IOptions<CallbacksOptions> options) =>
                 await RequestBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, context.RequestAborted) is null
                     ? Results.StatusCode(StatusCodes.Status413PayloadTooLarge)
-                    : Results.Ok()).ExcludeFromDescription();
+                    : Results.Ok());
         }
         return app;
     }

@@ -16,7 +16,7 @@ public static class ProviderEndpoints
 {
     public static IEndpointRouteBuilder MapProviders(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/providers").RequireAccountKey().WithTags("Providers");
+        var group = routes.MapGroup("/v1/providers").RequireAccountKey();
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync).ForgetsStats(StatsCacheRoutes.CallerAccount);
         group.MapGet("/{id}", GetAsync);

@@ -23,9 +23,9 @@ public static class StatsEndpoints
 {
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").RequireAccountKey().WithTags("Stats");
-        group.MapGet("/providers/{id}/stats", ProviderAsync).Produces<ProviderStats>();
-        group.MapGet("/stats", AccountAsync).Produces<AccountStats>();
+        var group = routes.MapGroup("/v1").RequireAccountKey();
+        group.MapGet("/providers/{id}/stats", ProviderAsync);
+        group.MapGet("/stats", AccountAsync);
         return routes;
     }
 

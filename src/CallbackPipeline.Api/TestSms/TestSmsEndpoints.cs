@@ -20,7 +20,7 @@ public static class TestSmsEndpoints
 
     public static IEndpointRouteBuilder MapTestSms(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/v1/providers").RequireAccountKey().WithTags("Providers").MapPost("/{id}/test-sms", SendAsync);
+        routes.MapGroup("/v1/providers").RequireAccountKey().MapPost("/{id}/test-sms", SendAsync);
         return routes;
     }
 
