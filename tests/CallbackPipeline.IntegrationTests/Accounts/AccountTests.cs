@@ -1,7 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CallbackPipeline.Api.Auth;
+using CallbackPipeline.Api.Hosting;
 using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Accounts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace CallbackPipeline.IntegrationTests.Accounts;
@@ -109,13 +116,22 @@ public sealed class AccountTests(PipelineApp app) : IClassFixture<PipelineApp>
         var account = await app.CreateAccountAsync();
         using var op = app.Operator();
         var created = await PipelineApp.ReadAsync(await op.PostAsJsonAsync($"/v1/accounts/{account.Id}/keys", new { name = "tmp", role = "read" }));
-        using var client = app.ClientWithKey(created["key"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/providers")).StatusCode);
+        // The host's own resolver, on a clock of the test's: the second is counted, not waited for.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var resolver = new CallerResolver(app.Services.GetRequiredService<ApiKeyStore>(), app.Services.GetRequiredService<IOptions<AuthOptions>>(), clock);
+        var request = new DefaultHttpContext().Request;
+        request.Headers.Authorization = $"Bearer {created["key"]}";
+        Assert.Equal(account.Id, (await resolver.ResolveAsync(request, CancellationToken.None))?.AccountId);
 
         Assert.Equal(HttpStatusCode.NoContent, (await op.DeleteAsync($"/v1/accounts/{account.Id}/keys/{created["id"]}")).StatusCode);
-        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(account.Id, (await resolver.ResolveAsync(request, CancellationToken.None))?.AccountId);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await resolver.ResolveAsync(request, CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/providers")).StatusCode);
+        // Through the host, on its own clock: refused once its second has passed.
+        using var client = app.ClientWithKey(created["key"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Polling.UntilAsync(() => client.GetAsync("/v1/providers"), r => r.StatusCode == HttpStatusCode.Unauthorized)).StatusCode);
     }
 
     [Fact]

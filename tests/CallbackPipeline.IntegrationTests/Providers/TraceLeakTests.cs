@@ -35,6 +35,7 @@ public sealed class TracingApp : PipelineApp
 public sealed class TraceLeakTests(TracingApp app) : IClassFixture<TracingApp>, IDisposable
 {
     private readonly ConcurrentQueue<string> recorded = new();
+    private readonly ConcurrentDictionary<ActivityTraceId, bool> flushes = new();
 
     private ActivityListener? listener;
 
@@ -73,7 +74,22 @@ public sealed class TraceLeakTests(TracingApp app) : IClassFixture<TracingApp>, 
             await reader.GetStringAsync($"/v1/providers/{id}/stats");
         }
         await admin.GetStringAsync("/v1/providers");
-        await Task.Delay(500);
+        // A sentinel callback, traced: once its flush span has ended and the queue is empty, every apply span of the
+        // callbacks before it has ended too.
+        var sentinel = await account.CreateProviderAsync(name: "sentinel");
+        var traceId = ActivityTraceId.CreateRandom();
+        using (var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sentinel["callbackUrl"]!.GetValue<string>()).PathAndQuery)
+        {
+            Content = new StringContent($$"""[{"event":"delivered","data":[{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"meta":"trace-sentinel"}]}]""", System.Text.Encoding.UTF8, "application/json"),
+        })
+        {
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+            using var client = app.CreateClient();
+            (await client.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+        Assert.True(await Polling.UntilAsync(() => Task.FromResult(flushes.ContainsKey(traceId)), found => found), "the sentinel's flush span never ended");
+        var queue = app.Services.GetRequiredService<CallbackPipeline.Storage.Queue.IEventQueue>();
+        Assert.Equal(0, await Polling.UntilAsync(() => queue.DepthAsync(CancellationToken.None), d => d == 0));
 
         var spans = recorded.ToList();
         Assert.Contains(spans, s => s.Contains("/v1/callbacks/", StringComparison.Ordinal));
@@ -90,6 +106,7 @@ public sealed class TraceLeakTests(TracingApp app) : IClassFixture<TracingApp>, 
     /// <summary>Everything a span exporter could send: name, status, tags, events with their tags, links' tags, baggage.</summary>
     private void Record(Activity activity)
     {
+        if (activity.OperationName == "flush") flushes[activity.TraceId] = true;
         var parts = new List<string> { activity.Source.Name, activity.DisplayName, activity.OperationName, activity.StatusDescription ?? "" };
         parts.AddRange(activity.TagObjects.Select(t => $"{t.Key}={t.Value}"));
         parts.AddRange(activity.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name}:{t.Key}={t.Value}")));
