@@ -41,7 +41,7 @@ public static class StorageRegistration
             })
             .ValidateDataAnnotations()
             .Validate<IConfiguration>(
-                (c, config) => config[$"{QueueOptions.Section}:{nameof(QueueOptions.Transport)}"] != "servicebus" || !string.IsNullOrWhiteSpace(c.ServiceBus),
+                (c, config) => config[$"{QueueOptions.Section}:{nameof(QueueOptions.Transport)}"] != QueueTransports.ServiceBus || !string.IsNullOrWhiteSpace(c.ServiceBus),
                 "ConnectionStrings:servicebus is required when Queue:Transport is servicebus.")
             .ValidateOnStart();
 
@@ -74,10 +74,10 @@ public static class StorageRegistration
         services.AddSingleton<QueueSignal>();
         services.AddServiceBus();
         // Chosen when first resolved, not while registering, so configuration added after this call still decides.
-        services.AddSingleton<IEventQueue>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
+        services.AddSingleton<IEventQueue>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == QueueTransports.ServiceBus
             ? ActivatorUtilities.CreateInstance<ServiceBusQueue>(sp)
             : ActivatorUtilities.CreateInstance<RedisStreamQueue>(sp));
-        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
+        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == QueueTransports.ServiceBus
             ? ActivatorUtilities.CreateInstance<ServiceBusDeadLetterStore>(sp)
             : ActivatorUtilities.CreateInstance<RedisDeadLetterStore>(sp));
         services.AddSingleton<CounterStore>();

@@ -21,7 +21,7 @@ public static class Startup
             if (args.Contains("migrate"))
             {
                 // Only the explicit command creates the Service Bus queue: serving never changes the namespace.
-                if (app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == "servicebus"
+                if (app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == QueueTransports.ServiceBus
                     && await app.Services.GetRequiredService<ServiceBusProvisioner>().EnsureQueueAsync(CancellationToken.None))
                 {
                     logger.QueueCreated(app.Services.GetRequiredService<IOptions<ServiceBusQueueOptions>>().Value.QueueName);

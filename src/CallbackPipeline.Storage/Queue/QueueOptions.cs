@@ -9,7 +9,7 @@ public sealed class QueueOptions
 
     /// <summary><c>redis</c> (Redis Streams) or <c>servicebus</c>.</summary>
     [Required, RegularExpression("^(redis|servicebus)$", ErrorMessage = "Queue:Transport must be 'redis' or 'servicebus'.")]
-    public string Transport { get; set; } = "redis";
+    public string Transport { get; set; } = QueueTransports.Redis;
 
     /// <summary>Messages waiting or in flight above which receivers answer 503.</summary>
     [Range(1, long.MaxValue)]

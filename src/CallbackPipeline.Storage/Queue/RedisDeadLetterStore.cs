@@ -27,7 +27,7 @@ public sealed class RedisDeadLetterStore(IConnectionMultiplexer redis, RedisKeys
             var found = await db.StreamRangeAsync(keys.DeadLetters, id, id, 1) ?? [];
             if (found.Length == 0) return ReplayOutcome.NotFound;
             var entry = found[0];
-            var payload = entry["d"];
+            var payload = entry[StreamFields.Payload];
             if (payload.IsNull || QueuePayload.TryRead((byte[])payload!) is not { } events) return ReplayOutcome.Unreadable;
             await queue.EnqueueAsync(events, null, cancellationToken);
             await db.StreamDeleteAsync(keys.DeadLetters, [id]);
@@ -41,9 +41,9 @@ public sealed class RedisDeadLetterStore(IConnectionMultiplexer redis, RedisKeys
 
     private static DeadLetter ToDeadLetter(StreamEntry entry)
     {
-        var payload = entry["d"];
+        var payload = entry[StreamFields.Payload];
         var events = payload.IsNull ? null : QueuePayload.TryRead((byte[])payload!);
-        return new DeadLetter(entry.Id!, (string?)entry["id"], (string?)entry["reason"] ?? "", (string?)entry["at"],
+        return new DeadLetter(entry.Id!, (string?)entry[StreamFields.EntryId], (string?)entry[StreamFields.Reason] ?? "", (string?)entry[StreamFields.At],
             events?.Count, events?.Select(e => e.ProviderId).Distinct(StringComparer.Ordinal).ToList());
     }
 }

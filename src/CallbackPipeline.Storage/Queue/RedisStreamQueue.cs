@@ -13,8 +13,6 @@ namespace CallbackPipeline.Storage.Queue;
 public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposable
 {
     public const string Group = "workers";
-    private const string PayloadField = "d";
-    private const string TraceField = "tp";
 
     private readonly string consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly IConnectionMultiplexer redis;
@@ -54,8 +52,8 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
         var events = group.Count == 1 ? group[0].Events : group.SelectMany(r => r.Events).ToList();
         var trace = PendingEnqueue.FirstTraceParent(group);
         NameValueEntry[] fields = trace is null
-            ? [new(PayloadField, QueuePayload.Write(events))]
-            : [new(PayloadField, QueuePayload.Write(events)), new(TraceField, trace)];
+            ? [new(StreamFields.Payload, QueuePayload.Write(events))]
+            : [new(StreamFields.Payload, QueuePayload.Write(events)), new(StreamFields.TraceParent, trace)];
         try
         {
             await Db.StreamAddAsync(keys.Stream, fields);
@@ -104,10 +102,10 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
     {
         await Db.StreamAddAsync(keys.DeadLetters,
         [
-            new("id", delivery.Id),
-            new(PayloadField, delivery.Payload),
-            new("reason", reason),
-            new("at", DateTimeOffset.UtcNow.ToString("O")),
+            new(StreamFields.EntryId, delivery.Id),
+            new(StreamFields.Payload, delivery.Payload),
+            new(StreamFields.Reason, reason),
+            new(StreamFields.At, DateTimeOffset.UtcNow.ToString("O")),
         ]);
         await CompleteAsync([delivery], cancellationToken);
     }
@@ -161,9 +159,9 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
 
     private static QueueDelivery ToDelivery(StreamEntry entry, long deliveryCount)
     {
-        var payload = entry[PayloadField];
+        var payload = entry[StreamFields.Payload];
         var bytes = payload.IsNull ? ReadOnlyMemory<byte>.Empty : (ReadOnlyMemory<byte>)(byte[])payload!;
-        var trace = entry[TraceField];
+        var trace = entry[StreamFields.TraceParent];
         return new QueueDelivery(entry.Id!, QueuePayload.TryRead(bytes.Span), trace.IsNull ? null : (string?)trace, deliveryCount, bytes);
     }
 }
