@@ -36,6 +36,14 @@ cbp_ensure_packages() {
   done
 }
 
+# cbp_require COMMAND PACKAGE: installs the Debian package that provides COMMAND when it is missing, and fails with a
+# message naming both when it still is not there.
+cbp_require() {
+  command -v "$1" >/dev/null && return 0
+  cbp_apt_install "$2" || true
+  command -v "$1" >/dev/null || { cbp_log "$1 is needed and could not be installed (apt-get install $2)"; return 1; }
+}
+
 # PostgreSQL refuses to run as root: as root, run it as the postgres user.
 cbp_as_pg() {
   if [ "$(id -u)" -eq 0 ]; then

@@ -88,13 +88,14 @@ fi
 # One closing line over the checks, all test projects, the smoke scenario and the fault runs, in the form CI reads.
 faults_passed=$(grep -c '^| [a-z-]* | passed |' "$data/faults.md" 2>/dev/null || true)
 faults_failed=$(grep -c '^| [a-z-]* | FAILED |' "$data/faults.md" 2>/dev/null || true)
+faults_skipped=$(grep -c '^| [a-z-]* | not injected |' "$data/faults.md" 2>/dev/null || true)
 [ "$faults_status" -eq 0 ] || [ "${faults_failed:-0}" -gt 0 ] || faults_failed=1
 awk -v smoke="$smoke_status" -v ran="$status" -v fp="${faults_passed:-0}" -v ff="${faults_failed:-0}" \
-    -v cp="$checks_passed" -v cf="$checks_failed" '/(Passed|Failed)!/ {
+    -v cp="$checks_passed" -v cf="$checks_failed" -v fs="${faults_skipped:-0}" '/(Passed|Failed)!/ {
        for (i = 1; i <= NF; i++) { v = $(i + 1); gsub(/,/, "", v)
          if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v }
      }
      END { if (ran == 0) { if (smoke == 0) p += 1; else f += 1 }
-           p += fp + cp; f += ff + cf
+           p += fp + cp; f += ff + cf; s += fs
            printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 [ "$status" -eq 0 ] && [ "$smoke_status" -eq 0 ] && [ "$faults_status" -eq 0 ] && [ "$checks_failed" -eq 0 ]

@@ -58,6 +58,8 @@ public static class RedisCommands
         }
         await Task.WhenAll(writes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"queued {total} events in {fill.Elapsed.TotalSeconds:F1} s; waiting for the worker to drain…"));
+        var status = new StatusFile(args.Get("status", "") is { Length: > 0 } statusPath ? statusPath : null);
+        status.Write("filled");
 
         // Timed from the worker's first acknowledgement (the stream shrinks), so its start-up is not counted.
         var db = redis.GetDatabase();
@@ -80,6 +82,7 @@ public static class RedisCommands
         var drained = total * first / queued;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"drained {first} of {queued} stream entries ({drained} events) after the first acknowledgement in {seconds:F2} s: {drained / seconds:F0} events/s"));
+        status.Write("done", true);
         return 0;
     }
 
@@ -118,6 +121,25 @@ public static class RedisCommands
         }
 
         foreach (var key in server.Keys(pattern: $"{prefix}:*", pageSize: 1000)) await redis.GetDatabase().KeyDeleteAsync(key, CommandFlags.FireAndForget);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>keys [--prefix cbp]</c>: the Redis key names of a deployment with that <c>Redis:KeyPrefix</c>, as JSON, so
+    /// scripts read them from the code that defines them (<see cref="RedisKeys"/>) instead of spelling them again.
+    /// </summary>
+    public static int Keys(Arguments args)
+    {
+        var keys = new RedisKeys(args.Get("prefix", "cbp"));
+        var anyProvider = keys.Provider("*");
+        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            stream = (string)keys.Stream!,
+            deadLetters = (string)keys.DeadLetters!,
+            group = RedisStreamQueue.Group,
+            batches = (string)anyProvider.Batch!,
+            dirtyDays = (string)anyProvider.Dirty!,
+        }));
         return 0;
     }
 

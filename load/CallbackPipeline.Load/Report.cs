@@ -53,7 +53,8 @@ public sealed record RunReport(string Name, string RunId, DateTimeOffset Started
         if (Verification is { } v)
         {
             md.AppendLine().AppendLine(i, $"## Verification: {(v.Passed ? "every accepted event counted exactly once" : "LOST OR DOUBLED COUNTS")}").AppendLine();
-            md.AppendLine(i, $"Totals: accepted {v.Rows.Sum(r => r.Expected)}, no answer {v.Rows.Sum(r => r.Uncertain)}, counted {v.Rows.Sum(r => r.Counted)}, lost {v.Rows.Sum(r => r.Lost)}, doubled {v.Rows.Sum(r => r.Doubled)}").AppendLine();
+            var t = v.Totals;
+            md.AppendLine(i, $"Totals: accepted {t.Accepted}, no answer {t.NoAnswer}, counted {t.Counted}, lost {t.Lost}, doubled {t.Doubled}").AppendLine();
             md.AppendLine("| provider | kind | counter | accepted | no answer | counted | lost | doubled |").AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var r in v.Rows.Where(r => r.Expected + r.Uncertain + r.Counted > 0))
             {

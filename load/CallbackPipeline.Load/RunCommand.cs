@@ -7,7 +7,9 @@ public static class RunCommand
 {
     public static async Task<int> RunAsync(Arguments args)
     {
-        var file = ScenarioFile.Load(args.Positional.Single());
+        var file = Overrides.Apply(ScenarioFile.Load(args.Positional.Single()), args);
+        var status = new StatusFile(args.Get("status", "") is { Length: > 0 } statusPath ? statusPath : null);
+        status.Write("setup");
         var runId = $"{DateTimeOffset.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):D3}";
         var operatorKey = args.Get("operator-key", Environment.GetEnvironmentVariable("Auth__OperatorKey") ?? "");
         using var http = Target.Client(new Uri(args.Get("target", "http://127.0.0.1:8080")));
@@ -18,6 +20,7 @@ public static class RunCommand
         var ledger = new Ledger();
         var runner = new Runner(target, ledger);
         var started = DateTimeOffset.UtcNow;
+        status.Write("load");
         // As in NBomber, the scenarios of a run go at the same time.
         var results = (await Task.WhenAll(file.Scenarios.Select(async scenario =>
         {
@@ -30,12 +33,15 @@ public static class RunCommand
         if (file.Verify)
         {
             Console.WriteLine("verifying the counts…");
+            status.Write("verifying");
             verification = await new Verifier(target, ledger).VerifyAsync(TimeSpan.FromSeconds(args.GetInt("verify-timeout", 60)));
         }
         var report = new RunReport(file.Name, runId, started, results, verification, rss?.MaxBytes);
         var directory = Path.Combine(args.Get("reports", Path.Combine("load", "reports")), $"{runId}-{file.Name}");
         Console.WriteLine(report.Write(directory));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"report: {directory}"));
+        if (args.Get("result", "") is { Length: > 0 } result) File.Copy(Path.Combine(directory, "report.json"), result, overwrite: true);
+        status.Write("done", report.Passed);
         return report.Passed ? 0 : 1;
     }
 }

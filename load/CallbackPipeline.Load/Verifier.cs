@@ -56,4 +56,9 @@ public sealed record VerificationRow(string ProviderId, string Kind, string Coun
 public sealed record Verification(List<VerificationRow> Rows)
 {
     public bool Passed => Rows.All(r => r.Lost == 0 && r.Doubled == 0);
+
+    /// <summary>The rows summed: accepted, no answer, counted, lost, doubled.</summary>
+    public VerificationTotals Totals => new(Rows.Sum(r => r.Expected), Rows.Sum(r => r.Uncertain), Rows.Sum(r => r.Counted), Rows.Sum(r => r.Lost), Rows.Sum(r => r.Doubled));
 }
+
+public sealed record VerificationTotals(long Accepted, long NoAnswer, long Counted, long Lost, long Doubled);
