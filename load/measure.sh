@@ -2,7 +2,9 @@
 # Takes every figure of docs/performance.md in one run on this machine: its own Redis (AOF, appendfsync always, as
 # shipped) and PostgreSQL under .local/perf, the host in the role each figure needs, the harness as generator (and
 # wrk for a cross-check of the ingest ratio).
-# Usage: load/measure.sh   (12–15 minutes; reports land in load/reports/)
+# Usage: load/measure.sh   (12–15 minutes; reports land in load/reports/). Needs jq, wrk and redis-benchmark
+# (installed from Debian's packages when missing). Each harness run's phase and result are read with jq from its
+# --status and --result files under .local/perf.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -36,13 +38,23 @@ start_host() { launch "$port" "$@"; host_pid=$launched; }
 stop_host() { stop "$host_pid"; host_pid=""; }
 
 summary() { sed -n '/^|/p;/RSS/p;/^## Verif/p;/^# /p' "$1"; }
-# run scenario [output name]: a name from load/scenarios, or a path to a scenario file.
-run() {
-  local file="load/scenarios/$1.json" out="$data/${2:-$(basename "$1" .json)}.out"
-  [ -f "$1" ] && file=$1
-  dotnet "$harness" run "$file" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" --verify-timeout 600 > "$out" || true
-  summary "$out"
+# harness_run NAME SCENARIO [harness flags...]: a run of load/scenarios/SCENARIO.json against the host, its console in
+# $data/NAME.out, its phase in $data/NAME.status and its result in $data/NAME.json.
+harness_run() {
+  local name=$1 scenario=$2; shift 2
+  rm -f "$data/$name.status" "$data/$name.json"
+  dotnet "$harness" run "load/scenarios/$scenario.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" \
+    --verify-timeout 600 --status "$data/$name.status" --result "$data/$name.json" "$@" > "$data/$name.out"
 }
+# run SCENARIO [NAME [flags...]]: a run in the foreground, then its summary.
+run() {
+  local scenario=$1 name=${2:-$1}
+  shift $(($# < 2 ? $# : 2))
+  harness_run "$name" "$scenario" "$@" || true
+  summary "$data/$name.out"
+}
+# wait_phase NAME PHASE: until the run NAME (in the background) reports PHASE.
+wait_phase() { until [ "$(jq -r .phase "$data/$1.status" 2>/dev/null)" = "$2" ]; do sleep 0.5; done; }
 
 # CPU per request of the host, the generator and Redis over a window of a run (by default 10 s of a scenario's measured
 # phase, which starts after its 30 s warm-up): CPU time from /proc against the host's request count from /metrics.
@@ -67,7 +79,7 @@ cpu_per_request() {
 
 # The baseline, with its CPU per request.
 run_baseline() {
-  dotnet "$harness" run load/scenarios/baseline.json --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" > "$data/baseline.out" &
+  harness_run baseline baseline &
   local harness_pid=$!
   cpu_per_request "$harness_pid" > "$data/baseline.cpu"
   wait "$harness_pid" || true
@@ -76,11 +88,11 @@ run_baseline() {
 
 # Ingest with the worker stopped; once the load is over, a worker starts so the run's verification can finish.
 run_ingest() {
-  dotnet "$harness" run "load/scenarios/$1.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" --verify-timeout 600 > "$data/$1.out" &
+  harness_run "$1" "$1" &
   local harness_pid=$!
   cpu_per_request "$harness_pid" > "$data/$1.cpu" &
   local sampler_pid=$!
-  until grep -q "verifying" "$data/$1.out" 2>/dev/null; do sleep 0.5; done
+  wait_phase "$1" verifying
   launch $((port + 1)) worker; worker_pid=$launched
   wait "$harness_pid" || true
   wait "$sampler_pid" || true
@@ -104,19 +116,18 @@ wrk_once() { # name url: 20 s, 64 connections, CPU per request over 14 s of it
 }
 wrk_ratio() {
   local api="http://127.0.0.1:$port" account admin provider url id entries answered errors delivered
-  if ! command -v wrk >/dev/null; then echo "wrk is not installed (apt-get install wrk): skipped"; return 0; fi
   account=$(curl -fs -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-    -d '{"name": "wrk", "timeZone": "UTC"}' "$api/v1/accounts" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+    -d '{"name": "wrk", "timeZone": "UTC"}' "$api/v1/accounts" | jq -r .id)
   admin=$(curl -fs -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-    -d '{"role": "admin", "name": "wrk"}' "$api/v1/accounts/$account/keys" | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
+    -d '{"role": "admin", "name": "wrk"}' "$api/v1/accounts/$account/keys" | jq -r .key)
   provider=$(curl -fs -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-    -d '{"name": "wrk", "kind": "generic", "settings": {}, "secrets": {}}' "$api/v1/providers")
-  url=$(echo "$provider" | grep -o '"callbackUrl":"[^"]*"' | cut -d'"' -f4)
-  id=$(echo "$provider" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+    -d '{"name": "wrk", "kind": "generic"}' "$api/v1/providers")
+  url=$(jq -r .callbackUrl <<<"$provider")
+  id=$(jq -r .id <<<"$provider")
   wrk_once baseline "$api/baseline"
-  entries=$(redis-cli -p "$redis_port" xlen cbp:queue)
+  entries=$(redis-cli -p "$redis_port" xlen "$stream")
   wrk_once generic "$url"
-  entries=$(($(redis-cli -p "$redis_port" xlen cbp:queue) - entries))
+  entries=$(($(redis-cli -p "$redis_port" xlen "$stream") - entries))
   answered=$(awk '/requests in/ { print $1 }' "$data/wrk-generic.out")
   answered=$((answered - $(awk '/Non-2xx/ { print $NF }' "$data/wrk-generic.out" | grep . || echo 0)))
   errors=$(awk '/Socket errors/ { gsub(",", ""); print $6 + $8 + $10 }' "$data/wrk-generic.out" | grep . || echo 0)
@@ -124,15 +135,13 @@ wrk_ratio() {
   # Applied entries are deleted, so an empty stream means all were counted; the stats cache is then let expire.
   launch $((port + 1)) worker; worker_pid=$launched
   for _ in $(seq 1 300); do
-    [ "$(redis-cli -p "$redis_port" xlen cbp:queue)" -eq 0 ] && break
+    [ "$(redis-cli -p "$redis_port" xlen "$stream")" -eq 0 ] && break
     sleep 1
   done
   sleep 2
   stop "$worker_pid"; worker_pid=""
   delivered=$(curl -fs -H "Authorization: Bearer $admin" \
-    "$api/v1/providers/$id/stats?from=$(date -u -d yesterday +%F)&to=$(date -u -d tomorrow +%F)" \
-    | grep -o '"delivered":[0-9]*' | head -1 | cut -d: -f2 || true)
-  delivered=${delivered:-0}
+    "$api/v1/providers/$id/stats?from=$(date -u -d yesterday +%F)&to=$(date -u -d tomorrow +%F)" | jq -r '.totals.delivered // 0' || echo 0)
   if [ "$answered" -gt 0 ] && [ "$delivered" -ge "$answered" ] && [ "$delivered" -le $((answered + 64 + errors)) ]; then
     echo "verified: $delivered delivered for $answered requests answered 2xx (at most $((64 + errors)) more may have been taken unseen)"
   else
@@ -141,6 +150,9 @@ wrk_ratio() {
 }
 
 cbp_ensure_packages
+cbp_require jq jq
+cbp_require wrk wrk
+cbp_require redis-benchmark redis-tools
 cleanup
 rm -rf "$data"; mkdir -p "$data"
 cbp_start_redis "$data/redis" "$redis_port"
@@ -148,6 +160,9 @@ cbp_start_postgres "$data/postgres" "$pg_port"
 cbp_create_database "$pg_port" perf
 dotnet publish src/CallbackPipeline.Api -c Release -o "$app" -v quiet -nologo >/dev/null
 dotnet build load/CallbackPipeline.Load -c Release -v quiet -nologo >/dev/null
+# The key names, from the code that defines them, for the host's own key prefix.
+prefix=$(jq -r .Redis.KeyPrefix "$app/appsettings.json")
+stream=$(dotnet "$harness" keys --prefix "$prefix" | jq -r .stream)
 
 echo "== receiver only (worker stopped): baseline and ingest"
 start_host receiver Load__BaselineEndpoint=true
@@ -160,9 +175,10 @@ wrk_ratio
 
 # drain [harness options...]: a worker started once the queue is full, timed until it is empty.
 drain() {
-  dotnet "$harness" drain --redis "127.0.0.1:$redis_port" --prefix cbp --events 1000000 --per-message 100 "$@" > "$data/drain.out" &
+  rm -f "$data/drain.status"
+  dotnet "$harness" drain --redis "127.0.0.1:$redis_port" --prefix "$prefix" --events 1000000 --per-message 100 --status "$data/drain.status" "$@" > "$data/drain.out" &
   local drain_pid=$!
-  until grep -q waiting "$data/drain.out" 2>/dev/null; do sleep 0.5; done
+  wait_phase drain filled
   launch $((port + 1)) worker; worker_pid=$launched
   wait "$drain_pid"; cat "$data/drain.out"
   stop "$worker_pid"; worker_pid=""
@@ -212,14 +228,13 @@ gc_pauses() {
 echo "== role all: its ingest maximum with the 50 providers of the stats run (warm), then freshness, then stats queries with ingest at half that maximum"
 start_host all
 run ingest-50-providers role-all-max
-max=$(awk -F'|' '/^\| generic-single/ { gsub(/ /, "", $8); print $8 }' "$data/role-all-max.out")
-sed "s/\"rate\": 3200/\"rate\": $((max / 2))/" load/scenarios/stats-under-ingest.json > "$data/stats-under-ingest.json"
+max=$(jq -r '.scenarios[] | select(.name == "generic-single") | .acceptedEventsPerSecond | floor' "$data/role-all-max.json")
 echo "ingest at half of role all's maximum: $((max / 2)) callbacks/s"
 run freshness
 curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-before"
 gc_pauses > "$data/stats.gc" &
 gc_pid=$!
-run "$data/stats-under-ingest.json"
+run stats-under-ingest stats-under-ingest --rate "ingest-at-half-max=$((max / 2))"
 wait "$gc_pid" || true
 cat "$data/stats.gc"
 curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-after"
