@@ -54,7 +54,7 @@ cbp_as_pg() {
   fi
 }
 
-# cbp_start_redis DIR PORT — AOF with appendfsync always: a 2xx survives a power cut (design.md).
+# cbp_start_redis DIR PORT — AOF with appendfsync always: a 2xx survives a power cut (docs/architecture.md).
 cbp_start_redis() {
   local dir=$1 port=$2
   mkdir -p "$dir"

@@ -1,7 +1,7 @@
 namespace CallbackPipeline.Api.Auth;
 
 /// <summary>
-/// The key checks that come before any resource lookup (api.md, "Order of checks"): no or unknown key is 401; an
+/// The key checks that come before any resource lookup (docs/api.md, "Authentication"): no or unknown key is 401; an
 /// account key on operator routes, or the operator key on account routes, is 403. Resource (404) and role (403)
 /// checks follow in the handlers, in that order.
 /// </summary>

@@ -55,7 +55,7 @@ public sealed class GenericCallbackFormat(BatchCallbackAnswers answers) : ICallb
         headers.TryGetValue(svix, out var value) ? value.ToString() : headers[standard].ToString();
 }
 
-/// <summary>The answer to a batch callback (api.md): success, or partial with the records that were not used.</summary>
+/// <summary>The answer to a batch callback (docs/api.md): success, or partial with the records that were not used.</summary>
 public sealed record BatchCallbackAnswer(string Status, int Processed, IReadOnlyList<UnprocessedItem> Unprocessed);
 
 /// <summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CallbackPipeline.Api.Stats;
 
 /// <summary>
-/// A stats date range in the account's zone (api.md): both dates omitted is the last 7 days ending today; one given
+/// A stats date range in the account's zone (docs/api.md): both dates omitted is the last 7 days ending today; one given
 /// is the 7-day range starting (<c>from</c>) or ending (<c>to</c>) there; at most 366 days.
 /// </summary>
 public readonly record struct StatsRange(DateOnly From, DateOnly To)

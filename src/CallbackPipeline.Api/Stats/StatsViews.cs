@@ -6,7 +6,7 @@ namespace CallbackPipeline.Api.Stats;
 public sealed record DayFigures(
     DateOnly Date, long Sent, long Delivered, long Failed, long Clicks, long Clicked, long Replies, decimal DeliveryRate, decimal Ctr);
 
-/// <summary>The Stats tab of one provider (api.md, <c>GET /v1/providers/{id}/stats</c>).</summary>
+/// <summary>The Stats tab of one provider (docs/api.md, <c>GET /v1/providers/{id}/stats</c>).</summary>
 public sealed record ProviderStats(
     string ProviderId,
     DateOnly From,
@@ -26,7 +26,7 @@ public sealed record ProviderStats(
 public sealed record ProviderSummary(
     string ProviderId, string Name, string Kind, string Status, bool DeliveryCallbacks, DailyCounts Totals, decimal DeliveryRate, decimal Ctr);
 
-/// <summary>The account overview (api.md, <c>GET /v1/stats</c>).</summary>
+/// <summary>The account overview (docs/api.md, <c>GET /v1/stats</c>).</summary>
 public sealed record AccountStats(
     DateOnly From,
     DateOnly To,

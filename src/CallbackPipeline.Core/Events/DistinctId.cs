@@ -6,7 +6,7 @@ namespace CallbackPipeline.Core.Events;
 /// <summary>
 /// Builds the identity of a click or reply when the provider sends no id of its own
 /// (message + timestamp + URL or text). 128 bits of SHA-256 keep the stored record small while the
-/// chance of a collision stays far below design.md's 1 in 10^9 bound.
+/// chance of a collision stays far below the 1 in 10^9 bound of docs/architecture.md.
 /// </summary>
 public static class DistinctId
 {

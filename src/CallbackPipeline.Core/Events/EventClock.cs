@@ -1,6 +1,6 @@
 namespace CallbackPipeline.Core.Events;
 
-/// <summary>Turns a provider's event time into the time and day an event counts on (design.md, "Day").</summary>
+/// <summary>Turns a provider's event time into the time and day an event counts on (docs/architecture.md, "The rules").</summary>
 public static class EventClock
 {
     /// <summary>Event times further ahead than this are clock skew, not the future: the accept time replaces them.</summary>

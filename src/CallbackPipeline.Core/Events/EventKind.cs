@@ -1,6 +1,6 @@
 namespace CallbackPipeline.Core.Events;
 
-/// <summary>The normalized event kinds every provider format maps onto (design.md, "Counting rules").</summary>
+/// <summary>The normalized event kinds every provider format maps onto (docs/architecture.md, "The rules").</summary>
 public enum EventKind : byte
 {
     Sent = 1,

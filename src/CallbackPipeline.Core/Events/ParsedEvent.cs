@@ -25,5 +25,5 @@ public sealed record ParsedCallback(IReadOnlyList<ParsedEvent> Events, IReadOnly
     public int UnknownStatuses { get; init; }
 }
 
-/// <summary>The request is not the format at all (api.md: 400, nothing queued).</summary>
+/// <summary>The request is not the format at all (docs/api.md: 400, nothing queued).</summary>
 public sealed class CallbackFormatException(string message) : Exception(message);

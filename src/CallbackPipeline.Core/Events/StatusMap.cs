@@ -2,7 +2,7 @@ namespace CallbackPipeline.Core.Events;
 
 /// <summary>
 /// What a provider status means for counting: an event kind, nothing (an intermediate state, or a status
-/// design.md decides counts nothing), or unknown (accepted, counted as nothing, and reported by a metric).
+/// docs/providers.md lists as counting nothing), or unknown (accepted, counted as nothing, and reported by a metric).
 /// </summary>
 public readonly record struct StatusMeaning(EventKind? Kind, bool Known)
 {

@@ -4,7 +4,7 @@ using CallbackPipeline.Core.Events;
 namespace CallbackPipeline.Core.Generic;
 
 /// <summary>
-/// Parses CleverTap's Generic SMS callback (providers.md §1): a JSON array of <c>{event, data[]}</c> groups.
+/// Parses CleverTap's Generic SMS callback (docs/providers.md): a JSON array of <c>{event, data[]}</c> groups.
 /// Only <c>ts</c> and <c>meta</c> are required of a record: they are all counting needs, and rejecting a record
 /// for a missing description would lose a count the provider will never resend.
 /// </summary>

@@ -5,7 +5,7 @@ using CallbackPipeline.Core.Events;
 
 namespace CallbackPipeline.Core.Infobip;
 
-/// <summary>Infobip delivery reports (providers.md §5): <c>{"results": [...]}</c>, mapped on the status group.</summary>
+/// <summary>Infobip delivery reports (docs/providers.md): <c>{"results": [...]}</c>, mapped on the status group.</summary>
 public static class InfobipCallbackParser
 {
     public static readonly StatusMap Groups = StatusMap.Of(

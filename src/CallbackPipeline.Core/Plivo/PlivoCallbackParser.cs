@@ -3,7 +3,7 @@ using CallbackPipeline.Core.Forms;
 
 namespace CallbackPipeline.Core.Plivo;
 
-/// <summary>Plivo message status callbacks and inbound messages (providers.md §4), as a POST form or a GET query.</summary>
+/// <summary>Plivo message status callbacks and inbound messages (docs/providers.md), as a POST form or a GET query.</summary>
 public static class PlivoCallbackParser
 {
     public static readonly StatusMap Statuses = StatusMap.Of(

@@ -1,6 +1,6 @@
 namespace CallbackPipeline.Core.Providers;
 
-/// <summary>The provider formats the receiver understands (api.md, "Provider kinds").</summary>
+/// <summary>The provider formats the receiver understands (docs/providers.md).</summary>
 public enum ProviderKind
 {
     Generic,

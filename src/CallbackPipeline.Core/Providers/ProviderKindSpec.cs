@@ -4,7 +4,7 @@ namespace CallbackPipeline.Core.Providers;
 
 /// <summary>
 /// What a provider kind needs: the settings and secrets its callbacks are verified with and its send API
-/// calls with (api.md, "Settings and secrets per kind").
+/// calls with (docs/api.md, "Providers").
 /// </summary>
 public sealed class ProviderKindSpec
 {

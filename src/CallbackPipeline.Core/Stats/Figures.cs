@@ -1,6 +1,6 @@
 namespace CallbackPipeline.Core.Stats;
 
-/// <summary>The stats page's formulas (design.md, "Figures"). Every ratio with a zero denominator is 0.</summary>
+/// <summary>The stats page's formulas (docs/api.md, "Stats"). Every ratio with a zero denominator is 0.</summary>
 public static class Figures
 {
     public static decimal DeliveryRate(DailyCounts c, bool deliveryCallbacks) =>
@@ -15,6 +15,6 @@ public static class Figures
     public static decimal Percent(long numerator, long denominator) =>
         denominator == 0 ? 0m : Round(numerator * 100m / denominator);
 
-    /// <summary>Half away from zero to two decimals, as api.md says.</summary>
+    /// <summary>Half away from zero to two decimals, as docs/api.md says.</summary>
     public static decimal Round(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 }

@@ -4,7 +4,7 @@ using CallbackPipeline.Core.Events;
 namespace CallbackPipeline.Core.Telnyx;
 
 /// <summary>
-/// Telnyx <c>message.sent</c>, <c>message.finalized</c> and <c>message.received</c> (providers.md §9). A finalized
+/// Telnyx <c>message.sent</c>, <c>message.finalized</c> and <c>message.received</c> (docs/providers.md). A finalized
 /// message's outcome is its first recipient's status; the message id is <c>payload.id</c>, the time <c>occurred_at</c>.
 /// </summary>
 public static class TelnyxCallbackParser

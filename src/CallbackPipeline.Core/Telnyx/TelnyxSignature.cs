@@ -5,7 +5,7 @@ using NSec.Cryptography;
 namespace CallbackPipeline.Core.Telnyx;
 
 /// <summary>
-/// Telnyx webhooks (providers.md §9): an Ed25519 signature (<c>telnyx-signature-ed25519</c>, base64) over
+/// Telnyx webhooks (docs/providers.md): an Ed25519 signature (<c>telnyx-signature-ed25519</c>, base64) over
 /// <c>{telnyx-timestamp}|{raw body}</c>, verified with the account's public key; the timestamp within ±5 minutes.
 /// </summary>
 public static class TelnyxSignature

@@ -3,7 +3,7 @@ using CallbackPipeline.Core.Forms;
 
 namespace CallbackPipeline.Core.Twilio;
 
-/// <summary>Twilio status callbacks and inbound messages (providers.md §2.1, §2.4; design.md "Status decisions").</summary>
+/// <summary>Twilio status callbacks and inbound messages (docs/providers.md).</summary>
 public static class TwilioCallbackParser
 {
     public static readonly StatusMap Statuses = StatusMap.Of(

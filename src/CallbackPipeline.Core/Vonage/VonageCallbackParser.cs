@@ -6,7 +6,7 @@ using CallbackPipeline.Core.Forms;
 namespace CallbackPipeline.Core.Vonage;
 
 /// <summary>
-/// Vonage SMS API delivery receipts and inbound SMS (providers.md §3.1), as a GET query, a POST form or a POST JSON
+/// Vonage SMS API delivery receipts and inbound SMS (docs/providers.md), as a GET query, a POST form or a POST JSON
 /// object: all three become the same fields, which is also what <c>sig</c> covers.
 /// </summary>
 public static class VonageCallbackParser

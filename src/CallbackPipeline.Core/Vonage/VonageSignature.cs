@@ -5,7 +5,7 @@ using CallbackPipeline.Core.Forms;
 namespace CallbackPipeline.Core.Vonage;
 
 /// <summary>
-/// Vonage's <c>sig</c> parameter (providers.md §3.1): every other parameter, sorted by name, as
+/// Vonage's <c>sig</c> parameter (docs/providers.md): every other parameter, sorted by name, as
 /// <c>&amp;name=value</c> with <c>&amp;</c> and <c>=</c> in values replaced by <c>_</c>; then MD5 of that string and
 /// the secret (<c>md5hash</c>, the default) or an HMAC keyed with the secret. Hex, compared case-insensitively.
 /// </summary>

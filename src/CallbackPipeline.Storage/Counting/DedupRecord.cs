@@ -7,7 +7,7 @@ using CallbackPipeline.Core.Events;
 namespace CallbackPipeline.Storage.Counting;
 
 /// <summary>
-/// The compact form of one dedup record (design.md, "Counting rules"): a record stands for one (message, event kind)
+/// The compact form of one dedup record (docs/architecture.md, "The rules"): a record stands for one (message, event kind)
 /// or one distinct click or reply of a message, and is stored as a fingerprint in a small hash bucket (count.lua).
 /// </summary>
 /// <remarks>

@@ -1,4 +1,4 @@
--- Applies a batch of one provider's events exactly once (design.md, "Counting rules").
+-- Applies a batch of one provider's events exactly once (docs/architecture.md, "The rules").
 -- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply.
 -- ARGV[1] now (unix ms), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
 -- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits

@@ -40,6 +40,15 @@ public sealed class OpenApiDocumentTests(PipelineApp app) : IClassFixture<Pipeli
     }
 
     [Fact]
+    public async Task DocsApiMd_NamesEveryDocumentedOperation()
+    {
+        var description = await DescriptionAsync();
+        var page = await File.ReadAllTextAsync(Repository.Path("docs/api.md"));
+        var missing = description.Operations.Select(o => o.ToString()).Where(o => !page.Contains($"`{o}`", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"docs/api.md does not name: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public async Task EveryOperation_HasAnExampleRequest_ThatValidatesAgainstItsSchemas()
     {
         var description = await DescriptionAsync();

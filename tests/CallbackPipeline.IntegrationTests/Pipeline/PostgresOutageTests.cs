@@ -7,7 +7,7 @@ using CallbackPipeline.Storage;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
 
-/// <summary>design.md: with PostgreSQL down, receiving goes on, because providers are served from the receiver's cache.</summary>
+/// <summary>docs/architecture.md: with PostgreSQL down, receiving goes on, because providers are served from the receiver's cache.</summary>
 public sealed class PostgresOutageTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using CallbackPipeline.IntegrationTests.Infrastructure;
 
 namespace CallbackPipeline.IntegrationTests.Providers;
 
-/// <summary>api.md's order of checks over every account route: 401, then 404 outside the account, then 403 for the role.</summary>
+/// <summary>The order of checks of docs/api.md over every account route: 401, then 404 outside the account, then 403 for the role.</summary>
 public sealed class AccessMatrixTests(PipelineApp app) : IClassFixture<PipelineApp>
 {
     private static readonly (string Method, string Path, bool AdminOnly)[] Routes =

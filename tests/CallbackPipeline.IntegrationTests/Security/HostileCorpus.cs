@@ -23,7 +23,7 @@ public static class HostileCorpus
         "body over the size limit", "duplicate keys", "wrong shape", "random bytes", "hostile values (headers, query, strings)",
     ];
 
-    /// <summary>The Telnyx key pair of providers.md §13.10 (seed 0x00..0x1f), so the corpus can sign Telnyx requests.</summary>
+    /// <summary>The Telnyx key pair of the unit tests' vectors (seed 0x00..0x1f), so the corpus can sign Telnyx requests.</summary>
     public const string TelnyxPublicKey = "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=";
 
     public const string GenericSigningSecret = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";

@@ -9,7 +9,7 @@ using NSec.Cryptography;
 namespace CallbackPipeline.IntegrationTests.Security;
 
 /// <summary>
-/// The schemes whose signature covers a per-attempt timestamp (api.md: Standard Webhooks for generic providers with a
+/// The schemes whose signature covers a per-attempt timestamp (docs/providers.md: Standard Webhooks for generic providers with a
 /// signing secret, and Telnyx): a correctly signed request outside ±5 minutes is refused and counts nothing; inside
 /// the window a replay is accepted and counted once. The other kinds carry no signed timestamp; their replays are
 /// harmless because counting is deduplicated (NativeCallbackTests posts every callback twice).
@@ -65,7 +65,7 @@ public sealed class ReplayWindowTests(PipelineApp app) : IClassFixture<PipelineA
             });
         }
 
-        // providers.md §13.10's test key pair: the seed is bytes 0x00..0x1f.
+        // The test key pair of the unit tests' Telnyx vectors: the seed is bytes 0x00..0x1f.
         var telnyx = await account.CreateProviderAsync("telnyx",
             new { from = "+13125550100", publicKey = "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=" }, new { apiKey = "SECRET-telnyx" });
         return new Signer(telnyx, (messageId, timestamp) =>

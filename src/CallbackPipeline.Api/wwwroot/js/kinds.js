@@ -1,4 +1,4 @@
-// What the Edit settings dialog shows per provider kind (api.md, "Settings and secrets per kind").
+// What the Edit settings dialog shows per provider kind (docs/api.md, "Providers").
 export const kinds = {
   generic: { settings: ["sendUrl", "sendMethod", "sendBodyTemplate"], secrets: ["signingSecret"] },
   twilio: { settings: ["accountSid", "from", "messagingServiceSid"], secrets: ["authToken"] },
