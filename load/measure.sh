@@ -39,18 +39,20 @@ stop_host() { stop "$host_pid"; host_pid=""; }
 
 summary() { sed -n '/^|/p;/RSS/p;/^## Verif/p;/^# /p' "$1"; }
 # harness_run NAME SCENARIO [harness flags...]: a run of load/scenarios/SCENARIO.json against the host, its console in
-# $data/NAME.out, its phase in $data/NAME.status and its result in $data/NAME.json.
+# $data/NAME.out, its phase in $data/NAME.status and its result in $data/NAME.json. Start it in the background (&): it
+# becomes the harness process, so $! is the harness's pid.
 harness_run() {
   local name=$1 scenario=$2; shift 2
   rm -f "$data/$name.status" "$data/$name.json"
-  dotnet "$harness" run "load/scenarios/$scenario.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" \
+  exec dotnet "$harness" run "load/scenarios/$scenario.json" --target "http://127.0.0.1:$port" --operator-key "$key" --host-pid "$host_pid" \
     --verify-timeout 600 --status "$data/$name.status" --result "$data/$name.json" "$@" > "$data/$name.out"
 }
-# run SCENARIO [NAME [flags...]]: a run in the foreground, then its summary.
+# run SCENARIO [NAME [flags...]]: a run to its end, then its summary.
 run() {
   local scenario=$1 name=${2:-$1}
   shift $(($# < 2 ? $# : 2))
-  harness_run "$name" "$scenario" "$@" || true
+  harness_run "$name" "$scenario" "$@" &
+  wait $! || true
   summary "$data/$name.out"
 }
 # wait_phase NAME PHASE: until the run NAME (in the background) reports PHASE.

@@ -3,6 +3,7 @@ using CallbackPipeline.Api.Hosting;
 using CallbackPipeline.Api.Ingestion;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Core.Providers;
 using CallbackPipeline.Core.Telemetry;
 using CallbackPipeline.Storage;
@@ -122,7 +123,12 @@ public sealed class CallbackReceiver(
             {
                 var e = parsed.Events[i];
                 var time = EventClock.Effective(e.Time, now);
-                events[i] = new CallbackEvent(providerId, e.Kind, e.MessageId, e.Distinct, time.ToUnixTimeSeconds(), EventClock.DayIn(time, provider.Zone));
+                events[i] = new CallbackEvent(providerId, e.Kind, e.MessageId, e.Distinct, time.ToUnixTimeSeconds(), EventClock.DayIn(time, provider.Zone))
+                {
+                    Code = e.Kind == EventKind.Failed ? FailureCodes.Normalize(e.Code) : null,
+                    Description = e.Kind == EventKind.Failed ? FailureCodes.NormalizeDescription(e.Description) : null,
+                    Country = e.Kind is EventKind.Sent or EventKind.Delivered or EventKind.Failed ? Countries.OfNumber(e.To) : null,
+                };
             }
             return await receiver.ingestion.QueueAsync(events, kind, context.RequestAborted) is { } refused
                 ? Reject(CallbackRejections.QueueUnavailable, refused)

@@ -3,9 +3,11 @@ using System.Text.Json;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Hosting;
 using CallbackPipeline.Api.Ingestion;
+using CallbackPipeline.Api.TestSms;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Generic;
+using CallbackPipeline.Core.Insights;
 using Microsoft.Extensions.Options;
 
 namespace CallbackPipeline.Api.Events;
@@ -72,7 +74,11 @@ public static class EventEndpoints
         {
             var time = EventClock.Effective(e.Timestamp, now);
             var kind = e.Type == "sent" ? EventKind.Sent : EventKind.Failed;
-            return new CallbackEvent(e.ProviderId!, kind, e.MessageId!, null, time.ToUnixTimeSeconds(), EventClock.DayIn(time, providers[e.ProviderId!]!.Zone));
+            return new CallbackEvent(e.ProviderId!, kind, e.MessageId!, null, time.ToUnixTimeSeconds(), EventClock.DayIn(time, providers[e.ProviderId!]!.Zone))
+            {
+                Code = kind == EventKind.Failed ? FailureCodes.Normalize(e.ErrorCodeText) : null,
+                Country = e.DestinationCountry,
+            };
         }).ToList();
         return await ingestion.QueueAsync(events, Source, ct) as IResult ?? TypedResults.Accepted((string?)null, new SentEventsAnswer(events.Count));
     }
@@ -81,6 +87,9 @@ public static class EventEndpoints
         string.IsNullOrEmpty(e.ProviderId) ? "providerId is required"
         : e.MessageId is not { Length: > 0 and <= GenericCallbackParser.MaxMessageIdLength } ? $"messageId is required: 1 to {GenericCallbackParser.MaxMessageIdLength} characters"
         : e.Type is not ("sent" or "failed") ? "type must be sent or failed"
+        : e.ErrorCode is { ValueKind: not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null) } ? "errorCode must be a string or a number"
+        : e.Country is not null && !Countries.IsCountry(e.Country) ? $"country must be an ISO 3166-1 alpha-2 code in capitals, e.g. IN; got '{e.Country}'"
+        : e.To is not null && !TestSmsEndpoints.IsPossibleE164(e.To) ? "to must be a possible phone number in E.164 form, e.g. +15005550006"
         : null;
 
     private static Dictionary<string, string[]> Offending(SentEvent[] items, Func<SentEvent, bool> test, string message)

@@ -9,8 +9,22 @@ public sealed record SentEventsRequest(SentEvent[]? Events);
 /// <param name="MessageId">The provider's own message id, the one its callbacks carry.</param>
 /// <param name="Type"><c>sent</c>, or <c>failed</c> for a submit error.</param>
 /// <param name="Timestamp">When it happened; the accept time when omitted.</param>
-/// <param name="ErrorCode">For <c>failed</c>: the provider's error code (kept out of counting).</param>
-public sealed record SentEvent(string? ProviderId, string? MessageId, string? Type, DateTimeOffset? Timestamp, JsonElement? ErrorCode);
+/// <param name="ErrorCode">For <c>failed</c>: the provider's error code (a string or a number), counted with the failure.</param>
+/// <param name="To">The destination number in E.164 form; its country is the message's.</param>
+/// <param name="Country">The destination country, ISO 3166-1 alpha-2; wins over <paramref name="To"/>.</param>
+public sealed record SentEvent(string? ProviderId, string? MessageId, string? Type, DateTimeOffset? Timestamp, JsonElement? ErrorCode, string? To = null, string? Country = null)
+{
+    /// <summary>The error code as text, or null when there is none or it is neither a string nor a number.</summary>
+    public string? ErrorCodeText => ErrorCode switch
+    {
+        { ValueKind: JsonValueKind.String } code => code.GetString(),
+        { ValueKind: JsonValueKind.Number } code => code.GetRawText(),
+        _ => null,
+    };
+
+    /// <summary>The destination country: <see cref="Country"/>, else the country of <see cref="To"/>.</summary>
+    public string? DestinationCountry => Country ?? Core.Insights.Countries.OfNumber(To);
+}
 
 public sealed record SentEventsAnswer(int Accepted);
 

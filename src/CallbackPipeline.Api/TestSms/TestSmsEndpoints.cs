@@ -3,6 +3,7 @@ using CallbackPipeline.Api.Events;
 using CallbackPipeline.Api.Ingestion;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Core.Providers;
 using CallbackPipeline.Storage.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,7 +46,7 @@ public static class TestSmsEndpoints
         // The provider accepted it: count it as sent, as any other message of this provider.
         var zone = (await directory.FindAsync(id, ct))?.Zone ?? TimeZoneInfo.Utc;
         var now = clock.GetUtcNow();
-        CallbackEvent[] sent = [new(id, EventKind.Sent, result.ProviderMessageId!, null, now.ToUnixTimeSeconds(), EventClock.DayIn(now, zone))];
+        CallbackEvent[] sent = [new(id, EventKind.Sent, result.ProviderMessageId!, null, now.ToUnixTimeSeconds(), EventClock.DayIn(now, zone)) { Country = Countries.OfNumber(request.To) }];
         var refused = await ingestion.QueueAsync(sent, EventEndpoints.Source, ct);
         return TypedResults.Ok(result with { Recorded = refused is null });
     }

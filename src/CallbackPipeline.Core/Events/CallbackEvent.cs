@@ -16,4 +16,14 @@ public sealed record CallbackEvent(
     string MessageId,
     string? Distinct,
     long EventTime,
-    DateOnly Day);
+    DateOnly Day)
+{
+    /// <summary>For a failed event: the provider's error code (<see cref="Insights.FailureCodes.Normalize"/>), else null.</summary>
+    public string? Code { get; init; }
+
+    /// <summary>For a failed event: the provider's description of the error, when it sent one.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The destination country (ISO 3166-1 alpha-2) the event itself names, else null (its message's sent event's then counts).</summary>
+    public string? Country { get; init; }
+}

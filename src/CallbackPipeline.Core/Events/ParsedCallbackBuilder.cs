@@ -9,10 +9,14 @@ public sealed class ParsedCallbackBuilder
     private int ignored;
     private int unknown;
 
-    public void Add(StatusMeaning meaning, string messageId, string? distinct, DateTimeOffset? time)
+    public void Add(StatusMeaning meaning, string messageId, string? distinct, DateTimeOffset? time, string? to = null, string? code = null, string? description = null)
     {
         records++;
-        if (meaning.Kind is { } kind) events.Add(new ParsedEvent(kind, messageId, distinct, time));
+        if (meaning.Kind is { } kind)
+        {
+            var failed = kind == EventKind.Failed;
+            events.Add(new ParsedEvent(kind, messageId, distinct, time) { To = to, Code = failed ? code : null, Description = failed ? description : null });
+        }
         else ignored++;
         if (!meaning.Known) unknown++;
     }

@@ -5,7 +5,17 @@ namespace CallbackPipeline.Core.Events;
 /// <param name="MessageId">The provider's message id.</param>
 /// <param name="Distinct">Tells distinct clicks or replies of one message apart; null for the other kinds.</param>
 /// <param name="Time">The provider's event time, when the format carries one.</param>
-public sealed record ParsedEvent(EventKind Kind, string MessageId, string? Distinct, DateTimeOffset? Time);
+public sealed record ParsedEvent(EventKind Kind, string MessageId, string? Distinct, DateTimeOffset? Time)
+{
+    /// <summary>The provider's error code, as it sent it (read for failed events).</summary>
+    public string? Code { get; init; }
+
+    /// <summary>The provider's description of the error, when it sends one.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The destination number, as the provider wrote it (E.164, with or without its <c>+</c>).</summary>
+    public string? To { get; init; }
+}
 
 /// <summary>A record of a batch format that could not be used, with its position and why.</summary>
 /// <param name="Index">The record's position among all records of the request, counted from 0 across groups.</param>

@@ -48,8 +48,21 @@ public static class InfobipCallbackParser
             builder.Reject("status is required");
             return;
         }
-        builder.Add(Groups[GroupName(status)], messageId, null, DoneAt(result));
+        var error = result.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : default;
+        builder.Add(Groups[GroupName(status)], messageId, null, DoneAt(result), to: Text(result, "to"),
+            code: Text(error, "id"), description: Text(error, "description") ?? Text(error, "name"));
     }
+
+    /// <summary>A member as text: a string as it is, a number as written; null when absent or of another type.</summary>
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
 
     private static string? GroupName(JsonElement status)
     {

@@ -22,7 +22,7 @@ public static class PlivoCallbackParser
         var builder = new ParsedCallbackBuilder();
         if (fields["Status"] is { } status)
         {
-            builder.Add(Statuses[status], uuid, null, time: null);
+            builder.Add(Statuses[status], uuid, null, time: null, to: fields["To"], code: fields["ErrorCode"]);
         }
         else if (fields["Text"] is not null || fields["Body"] is not null)
         {

@@ -38,14 +38,23 @@ public static class TelnyxCallbackParser
                 _ => StatusMeaning.Unknown,
             };
             var builder = new ParsedCallbackBuilder();
-            builder.Add(meaning, messageId, meaning.Kind == EventKind.Replied ? messageId : null, time);
+            var reply = meaning.Kind == EventKind.Replied;
+            var error = FirstError(payload);
+            builder.Add(meaning, messageId, reply ? messageId : null, time, to: reply ? null : FirstRecipient(payload, "phone_number"),
+                code: error is { } e ? String(e, "code") : null, description: error is { } d ? String(d, "title") ?? String(d, "detail") : null);
             return builder.Build();
         }
     }
 
-    private static string? FirstRecipientStatus(JsonElement payload) =>
+    private static string? FirstRecipientStatus(JsonElement payload) => FirstRecipient(payload, "status");
+
+    private static string? FirstRecipient(JsonElement payload, string name) =>
         payload.TryGetProperty("to", out var to) && to.ValueKind == JsonValueKind.Array && to.GetArrayLength() > 0
-        && to[0].ValueKind == JsonValueKind.Object ? String(to[0], "status") : null;
+        && to[0].ValueKind == JsonValueKind.Object ? String(to[0], name) : null;
+
+    private static JsonElement? FirstError(JsonElement payload) =>
+        payload.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
+        && errors[0].ValueKind == JsonValueKind.Object ? errors[0] : null;
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -25,8 +25,9 @@ public static class TwilioCallbackParser
 
         var meaning = Statuses[status];
         var builder = new ParsedCallbackBuilder();
-        // An inbound message is a reply, identified by its own MessageSid.
-        builder.Add(meaning, sid, meaning.Kind == EventKind.Replied ? sid : null, time: null);
+        // An inbound message is a reply, identified by its own MessageSid; its To is the account's own number.
+        var reply = meaning.Kind == EventKind.Replied;
+        builder.Add(meaning, sid, reply ? sid : null, time: null, to: reply ? null : fields["To"], code: fields["ErrorCode"], description: fields["ErrorMessage"]);
         return builder.Build();
     }
 }

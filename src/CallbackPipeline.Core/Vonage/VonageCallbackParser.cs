@@ -38,7 +38,8 @@ public static class VonageCallbackParser
         var builder = new ParsedCallbackBuilder();
         if (fields["status"] is { } status)
         {
-            builder.Add(Statuses[status], messageId, null, time);
+            // On a delivery receipt msisdn is the number the message went to.
+            builder.Add(Statuses[status], messageId, null, time, to: fields["msisdn"], code: fields["err-code"]);
         }
         else if (fields["text"] is not null || fields["type"] is not null)
         {

@@ -1,4 +1,5 @@
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Storage.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -14,6 +15,11 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
 {
     /// <summary>Keeps one script call's argument list well inside Lua's stack.</summary>
     private const int MaxEventsPerScript = 500;
+
+    /// <summary>count.lua's arguments before the events', and per event.</summary>
+    public const int ArgsBefore = 7;
+
+    public const int ArgsPerEvent = 8;
 
     public async Task<CountResult> ApplyAsync(IEnumerable<CallbackEvent> events, CancellationToken cancellationToken) =>
         await ApplyAsync(events, null, null, cancellationToken);
@@ -79,7 +85,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         long generationLength, string traceParent = "")
     {
         RedisKey[] redisKeys = [provider.Gone, provider.Dirty, provider.Since, provider.Trace];
-        var args = new RedisValue[7 + (5 * events.Count)];
+        var args = new RedisValue[ArgsBefore + (ArgsPerEvent * events.Count)];
         args[0] = nowMilliseconds;
         args[1] = window;
         args[2] = traceParent;
@@ -90,12 +96,16 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var a = 7 + (5 * i);
+            var a = ArgsBefore + (ArgsPerEvent * i);
+            var failed = e.Kind == EventKind.Failed;
             args[a] = DedupRecord.Primary(e);
-            args[a + 1] = DedupRecord.Secondary(e) ?? RedisValue.EmptyString;
-            args[a + 2] = DedupRecord.Value(e);
+            args[a + 1] = DedupRecord.Partner(e) ?? RedisValue.EmptyString;
+            args[a + 2] = DedupRecord.Secondary(e) ?? RedisValue.EmptyString;
             args[a + 3] = e.EventTime;
             args[a + 4] = ProviderKeys.DayText(e.Day);
+            args[a + 5] = DedupRecord.Packed(e);
+            args[a + 6] = failed ? e.Code ?? FailureCodes.None : RedisValue.EmptyString;
+            args[a + 7] = failed ? e.Description ?? "" : RedisValue.EmptyString;
         }
         return (redisKeys, args);
     }

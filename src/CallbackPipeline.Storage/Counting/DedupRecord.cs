@@ -3,80 +3,140 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Insights;
 
 namespace CallbackPipeline.Storage.Counting;
 
 /// <summary>
-/// The compact form of one dedup record (docs/architecture.md, "The rules"): a record stands for one (message, event kind)
-/// or one distinct click or reply of a message, and is stored as a fingerprint in a small hash bucket (count.lua).
+/// The dedup records of an event (docs/architecture.md, "Dedup records"), their place and what their values hold;
+/// count.lua writes and reads the same layout, and <c>DedupRecordTests</c> fails when the two drift.
 /// </summary>
 /// <remarks>
-/// The fingerprint is the first <see cref="Length"/> bytes of SHA-256 over the message id and the record's name: 4
-/// bytes choose the bucket and the remaining 12 (96 bits) are the field. Two records collide only when all 96 field
-/// bits and the bucket match, and the chance of any collision among n records of one provider is about
-/// n² / 2^97 (docs/performance.md works it out against the 1-in-10⁹ bound). SHA-256 rather than a faster
-/// non-cryptographic hash because reply texts and click URLs come from outside: nobody can aim a collision.
+/// A record stands for one (message, event kind) or one distinct click or reply of a message. Its fingerprint is the
+/// first <see cref="Length"/> bytes of SHA-256 over the message id and the record's name; 12 of them are its field.
+/// Its bucket is chosen by 4 bytes of SHA-256 over the message id alone, so every record of a message is in the same
+/// bucket and one lookup finds a record and its partner. Two records collide only when their message's bucket and all
+/// 96 field bits match: the chance of any collision among n records of one provider is about n² / 2^97, far below the
+/// bound the rules set. SHA-256 because reply texts and click URLs come from outside: nobody can aim a collision.
 /// </remarks>
 public static class DedupRecord
 {
-    /// <summary>Bytes of a fingerprint: 4 choose the bucket, 12 are the hash field.</summary>
+    /// <summary>Bytes of a fingerprint: 4 chose the bucket in the layout before insights, 12 are the hash field.</summary>
     public const int Length = 16;
 
-    /// <summary>The counter a record counts on, as stored in its value (<see cref="Value"/>).</summary>
-    private static readonly string[] Counters = ["sent", "delivered", "failed", "clicked", "clicks", "replies"];
+    /// <summary>Bytes of the message's bucket selector.</summary>
+    public const int SelectorLength = 4;
 
-    /// <summary>Day numbers in record values count from here, so the values stay small integers.</summary>
-    private static readonly DateOnly Epoch = new(2020, 1, 1);
+    /// <summary>The counter a record counts on, as its value's low 3 bits hold it (count.lua's <c>counters</c>).</summary>
+    public static readonly string[] Counters = ["sent", "delivered", "failed", "clicked", "clicks", "replies"];
 
-    /// <summary>The event's own record: per message for sent/delivered/failed, per distinct click or reply otherwise.</summary>
-    public static byte[] Primary(CallbackEvent e) => e.Kind switch
+    /// <summary>Bits of a sent record's value that hold its country, above the counter's 3 (count.lua's 256).</summary>
+    public const int CountryBits = 8;
+
+    /// <summary>Bits of the other records' values that hold the day offset, above the counter's 3 (count.lua's 4).</summary>
+    public const int DayOffsetBits = 2;
+
+    /// <summary>The event's own record: the message selector followed by the fingerprint (count.lua's <c>record</c>).</summary>
+    public static byte[] Primary(CallbackEvent e)
     {
-        EventKind.Sent => Fingerprint(e.MessageId, "sent"),
-        EventKind.Delivered => Fingerprint(e.MessageId, "delivered"),
-        EventKind.Failed => Fingerprint(e.MessageId, "failed"),
-        EventKind.Clicked => Fingerprint(e.MessageId, "k:" + e.Distinct),
-        EventKind.Replied => Fingerprint(e.MessageId, "r:" + e.Distinct),
-        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, null),
+        var record = new byte[SelectorLength + Length];
+        Selector(e.MessageId, record);
+        Fingerprint(e.MessageId, PrimaryName(e), record.AsSpan(SelectorLength));
+        return record;
+    }
+
+    /// <summary>
+    /// The record whose value the event needs, or null: a sent event's delivered record (a time to deliver when the
+    /// delivery came first); a delivered event's sent record (its time, its country); a failed event's sent record when
+    /// it names no country of its own.
+    /// </summary>
+    public static byte[]? Partner(CallbackEvent e) => e.Kind switch
+    {
+        EventKind.Sent => Fingerprint(e.MessageId, "delivered"),
+        EventKind.Delivered => Fingerprint(e.MessageId, "sent"),
+        EventKind.Failed when e.Country is null => Fingerprint(e.MessageId, "sent"),
+        _ => null,
     };
 
     /// <summary>A click's second record, which makes the first click of a message count as a clicked message.</summary>
     public static byte[]? Secondary(CallbackEvent e) => e.Kind == EventKind.Clicked ? Fingerprint(e.MessageId, "clicked") : null;
 
     /// <summary>
-    /// The stored value of the event's primary record: the day it counts on and its counter, so a recount can rebuild
-    /// the days from the records. A click's secondary record stores this value minus one (the <c>clicked</c> counter).
+    /// count.lua's <c>packed</c>: the counter of the event's own record, then 8 × the day offset (the reporting day less
+    /// the UTC date of the event time, plus 1: 0 to 2), then 32 × the country index (0 when it names none).
     /// </summary>
-    public static long Value(CallbackEvent e) => ((long)(e.Day.DayNumber - Epoch.DayNumber) * 8) + e.Kind switch
+    public static long Packed(CallbackEvent e)
+    {
+        var dayOffset = e.Day.DayNumber - DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(e.EventTime).UtcDateTime).DayNumber + 1;
+        return CounterCode(e.Kind) + (8L * Math.Clamp(dayOffset, 0, 2)) + (32L * Countries.Index(e.Country));
+    }
+
+    /// <summary>What a stored value holds, for a record of generation <paramref name="generation"/>.</summary>
+    public static StoredRecord Parse(long value, long generation, long generationLength, long window)
+    {
+        var counter = (int)(value & 7);
+        var rest = value >> 3;
+        var start = (generation * generationLength) - window;
+        if (counter == 0) return new StoredRecord(Counters[0], start + (rest >> CountryBits), (int)(rest & 255), null);
+        return new StoredRecord(counter < Counters.Length ? Counters[counter] : "", start + (rest >> DayOffsetBits), 0, (int)(rest & 3));
+    }
+
+    private static int CounterCode(EventKind kind) => kind switch
     {
         EventKind.Sent => 0,
         EventKind.Delivered => 1,
         EventKind.Failed => 2,
         EventKind.Clicked => 4,
         EventKind.Replied => 5,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static string PrimaryName(CallbackEvent e) => e.Kind switch
+    {
+        EventKind.Sent => "sent",
+        EventKind.Delivered => "delivered",
+        EventKind.Failed => "failed",
+        EventKind.Clicked => "k:" + e.Distinct,
+        EventKind.Replied => "r:" + e.Distinct,
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, null),
     };
 
-    /// <summary>Reads a stored value back: the day and the counter, or null for a value no record holds.</summary>
-    public static (DateOnly Day, string Counter)? Parse(long value)
-    {
-        var code = (int)(value & 7);
-        if (code >= Counters.Length) return null;
-        return (Epoch.AddDays((int)(value >> 3)), Counters[code]);
-    }
-
     private static byte[] Fingerprint(string messageId, string name)
     {
+        var fingerprint = new byte[Length];
+        Fingerprint(messageId, name, fingerprint);
+        return fingerprint;
+    }
+
+    private static void Selector(string messageId, Span<byte> into) => Hash(messageId, null, into[..SelectorLength]);
+
+    private static void Fingerprint(string messageId, string name, Span<byte> into) => Hash(messageId, name, into[..Length]);
+
+    private static void Hash(string messageId, string? name, Span<byte> into)
+    {
         // The message id's length goes first, so no (message id, name) pair can spell another's input.
-        var length = 4 + Encoding.UTF8.GetMaxByteCount(messageId.Length + name.Length);
+        var length = 4 + Encoding.UTF8.GetMaxByteCount(messageId.Length + (name?.Length ?? 0));
         var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
         Span<byte> buffer = rented is null ? stackalloc byte[length] : rented;
         var idBytes = Encoding.UTF8.GetBytes(messageId, buffer[4..]);
         BinaryPrimitives.WriteInt32LittleEndian(buffer, idBytes);
         var written = 4 + idBytes;
-        written += Encoding.UTF8.GetBytes(name, buffer[written..]);
+        if (name is not null) written += Encoding.UTF8.GetBytes(name, buffer[written..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer[..written], hash);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        return hash[..Length].ToArray();
+        hash[..into.Length].CopyTo(into);
     }
+}
+
+/// <summary>
+/// A dedup record's value read back: the counter it counted on, its event time, its country index (sent records; 0
+/// otherwise) and its day offset (the others; null for sent records).
+/// </summary>
+public readonly record struct StoredRecord(string Counter, long EventTime, int Country, int? DayOffset)
+{
+    /// <summary>The reporting day, for the records that hold it.</summary>
+    public DateOnly? Day => DayOffset is { } offset
+        ? DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(EventTime).UtcDateTime).AddDays(offset - 1)
+        : null;
 }

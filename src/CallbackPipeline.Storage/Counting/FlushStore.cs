@@ -23,7 +23,7 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
                 LuaScripts.CutBatch,
                 [provider.Dirty, provider.Batch, provider.BatchCount, provider.Since, provider.Trace],
-                [Guid.NewGuid().ToString(), provider.CounterPrefix]))!;
+                [Guid.NewGuid().ToString(), provider.CounterPrefix, provider.FailureCodesPrefix]))!;
             return ParseHash(providerId, result);
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
@@ -73,6 +73,7 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
                 add.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Bigint, days.Select(d => d.Value.Replies).ToArray());
                 await add.ExecuteNonQueryAsync(cancellationToken);
             }
+            await InsightRows.AddAsync(connection, transaction, batch, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return FlushCommit.Applied;
         }
@@ -127,7 +128,7 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
 
     internal static FlushBatch? ParseHash(string providerId, RedisResult[] flat)
     {
-        var fields = new List<(string, long)>(flat.Length / 2);
+        var fields = new List<(string, string)>(flat.Length / 2);
         Guid? id = null;
         long since = 0;
         string? trace = null;
@@ -137,7 +138,7 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
             if (field == "_id") id = Guid.Parse((string)flat[i + 1]!);
             else if (field == "_since") since = (long)flat[i + 1];
             else if (field == "_trace") trace = (string?)flat[i + 1];
-            else fields.Add((field, (long)flat[i + 1]));
+            else fields.Add((field, (string?)flat[i + 1] ?? ""));
         }
         var batch = FlushBatch.Parse(providerId, fields, id);
         return batch is null ? null : batch with

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace CallbackPipeline.Storage.Counting;
 
 /// <summary>
-/// Removes a deleted provider's Redis data: counters and pending flush batch go at once, and a marker makes every
+/// Removes a deleted provider's Redis data: counters, pending flush batch and failure-code registries go at once, and a marker makes every
 /// event still in the queue count nothing. Dedup records expire with the window.
 /// </summary>
 public sealed class ProviderDataCleaner(IConnectionMultiplexer redis, RedisKeys keys, IOptions<CountingOptions> options)
@@ -18,8 +18,8 @@ public sealed class ProviderDataCleaner(IConnectionMultiplexer redis, RedisKeys 
             var markerLifetime = (long)(options.Value.DedupWindow + TimeSpan.FromDays(1)).TotalSeconds;
             await redis.GetDatabase().ScriptEvaluateAsync(
                 LuaScripts.Forget,
-                [provider.Gone, provider.Dirty, provider.Batch],
-                [markerLifetime, provider.CounterPrefix]);
+                [provider.Gone, provider.Dirty, provider.Batch, provider.FailureCodeDays],
+                [markerLifetime, provider.CounterPrefix, provider.FailureCodesPrefix]);
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
         {

@@ -13,7 +13,7 @@ public static class QueuePayload
         for (var i = 0; i < items.Length; i++)
         {
             var e = events[i];
-            items[i] = new QueuedEvent(e.ProviderId, (byte)e.Kind, e.MessageId, e.Distinct, e.EventTime, e.Day.DayNumber);
+            items[i] = new QueuedEvent(e.ProviderId, (byte)e.Kind, e.MessageId, e.Distinct, e.EventTime, e.Day.DayNumber, e.Code, e.Description, e.Country);
         }
         return JsonSerializer.SerializeToUtf8Bytes(new QueuedMessage(1, items), QueuePayloadContext.Default.QueuedMessage);
     }
@@ -37,7 +37,7 @@ public static class QueuePayload
         {
             var q = items[i];
             if (q.P is null || q.M is null || !Enum.IsDefined((EventKind)q.K) || q.D is < 0 or > 3_652_058) return null;
-            events[i] = new CallbackEvent(q.P, (EventKind)q.K, q.M, q.X, q.T, DateOnly.FromDayNumber(q.D));
+            events[i] = new CallbackEvent(q.P, (EventKind)q.K, q.M, q.X, q.T, DateOnly.FromDayNumber(q.D)) { Code = q.C, Description = q.E, Country = q.N };
         }
         return events;
     }
@@ -45,7 +45,12 @@ public static class QueuePayload
 
 internal sealed record QueuedMessage(int V, QueuedEvent[]? E);
 
-internal sealed record QueuedEvent(string? P, byte K, string? M, string? X, long T, int D);
+/// <summary>
+/// One event: provider, kind, message id, distinct id, event time, day number; and, when it has them, its failure
+/// code and description and its country (fields added without a version change: a reader that does not know them
+/// ignores them, and a message written without them reads as having none).
+/// </summary>
+internal sealed record QueuedEvent(string? P, byte K, string? M, string? X, long T, int D, string? C = null, string? E = null, string? N = null);
 
 [JsonSerializable(typeof(QueuedMessage))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

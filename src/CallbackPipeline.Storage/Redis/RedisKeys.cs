@@ -22,8 +22,17 @@ public readonly struct ProviderKeys(string tag)
     /// <summary>What every key of the provider starts with, hash tag included (count.lua builds its dedup keys from it).</summary>
     public string Prefix => $"{tag}:";
 
-    /// <summary>Matches the provider's dedup buckets (count.lua).</summary>
-    public string DedupBuckets => $"{tag}:d:*";
+    /// <summary>Matches the provider's dedup buckets (count.lua): <c>m:&lt;generation&gt;:&lt;bucket&gt;</c>.</summary>
+    public string DedupBuckets => $"{tag}:m:*";
+
+    /// <summary>What a dedup bucket's key starts with, before its generation.</summary>
+    public string DedupBucketPrefix => $"{tag}:m:";
+
+    /// <summary>A day's failure codes with their first descriptions (count.lua's registry); it caps a day's codes.</summary>
+    public string FailureCodesPrefix => $"{tag}:fc:";
+
+    /// <summary>The days that have a failure-code registry, so deleting the provider finds them.</summary>
+    public RedisKey FailureCodeDays => $"{tag}:fcdays";
 
     /// <summary>Unflushed counter deltas of one day.</summary>
     public RedisKey Day(DateOnly day) => CounterPrefix + DayText(day);

@@ -1,22 +1,40 @@
--- Applies a batch of one provider's events exactly once (docs/architecture.md, "The rules").
+-- Applies a batch of one provider's events exactly once, with their insights (docs/architecture.md, "The rules").
 -- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply.
 -- ARGV[1] now (unix ms), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
 -- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits
 -- of a provider's first generation, ARGV[6] k, generations per window, ARGV[7] the length of a generation (s);
--- then per event i, from ARGV[8 + 5(i-1)]: record, a click's second record ('' for none), value, event time, day.
+-- then 8 arguments per event i, from ARGV[8 + 8(i-1)] (DedupLayout.cs builds them):
+--   record: the message's 4-byte bucket selector and the 16-byte fingerprint of the event's own record;
+--   partner: the fingerprint of the record whose value this event needs ('' for none): a sent event's delivered
+--     record (a time to deliver when delivered came first), a delivered or failed event's sent record (its time, its
+--     country);
+--   clicked: a click's second record, the message's first click ('' for none);
+--   time (unix s); day (yyyy-mm-dd, the reporting day); packed: counter + 8 × day offset + 32 × country;
+--   code and description of a failure ('' for other events).
 -- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
 --
--- Dedup records (docs/architecture.md, "Dedup records"): a record is a 16-byte fingerprint (DedupRecord.cs). Its first
--- 4 bytes choose a bucket, the small hash '<prefix>d:<generation>:<bucket>', and the other 12 are its field there; the
--- value holds the day the event counted on and its counter, for recounts. k generations are at least the window plus
--- the time an event may be ahead of the clock that applies it (CounterStore.GenerationLength). A record added in
--- generation g is needed until its event time plus the window, which falls in generation g + k at the latest, so an
--- apply looks in its own generation, the k before, and the next one if a worker whose clock is ahead has started it;
--- a generation's keys expire an hour after generation g + k ends. Each generation sizes its buckets from the record
--- count of the one before ('<prefix>g:<generation>': bits, n), so that a bucket holds about 64 records and stays a
--- small listpack.
+-- Dedup records (docs/architecture.md, "Dedup records"). A record is a field of a small hash, the bucket
+-- '<prefix>m:<generation>:<bucket>': every record of one message is in the same bucket (chosen by the message), so one
+-- HMGET finds an event's own record and its partner. The field is 12 bytes of the record's fingerprint; the value is
+--   sent:   (offset × 256 + country) × 8              (country: index into Countries.cs, 0 unknown)
+--   others: (offset × 4 + day offset) × 8 + counter   (day offset: reporting day - UTC date of the time + 1, 0..2)
+-- where offset is the event time less (generation × length - window), and counter 0 sent, 1 delivered, 2 failed,
+-- 3 clicked, 4 clicks, 5 replies. k generations are at least the window plus the time an event may be ahead of the
+-- clock that applies it (CounterStore.GenerationLength). A record added in generation g is needed until its event
+-- time plus the window, which falls in generation g + k at the latest, so an apply looks in its own generation, the k
+-- before, and the next one if a worker whose clock is ahead has started it; a generation's keys expire an hour after
+-- generation g + k ends. Each generation sizes its buckets from the record count of the one before
+-- ('<prefix>h:<generation>': bits, n), so that a bucket holds about 64 records and stays a small listpack.
+-- Generations of the layout before insights ('<prefix>g:' and '<prefix>d:', bucket chosen by the record) are still
+-- read, for whether a record exists, until they expire.
+--
+-- Insights go into the day's counter hash with the counters, so they are cut, flushed and read with them:
+-- 'f:<code>' failed by code (at most 100 codes a day, kept in the day's registry '<prefix>fc:<day>' with their first
+-- description; later new codes count as 'other'), 'n:<country>:s|d|f' by country, 'l:<bucket>' times to deliver.
 local per_bucket = 64
-local first, stride = 8, 5
+local max_codes = 100
+local latency_bounds = {1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400, 259200}
+local first, stride = 8, 8
 local events = (#ARGV - first + 1) / stride
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, 0, 0, events, ''}
@@ -28,10 +46,12 @@ local k = tonumber(ARGV[6])
 local length = tonumber(ARGV[7])
 local gen = math.floor(now / length)
 local expire_at = string.format('%d', (gen + k + 1) * length + 3600)
+local max_offset = length + window + 7200 - 1
 
-local function meta(g) return prefix .. 'g:' .. string.format('%d', g) end
--- The other generations that may hold a record, with their bucket counts: the k before this one, and the next one.
-local others = {}
+local function meta(g) return prefix .. 'h:' .. string.format('%d', g) end
+-- The other generations that may hold a record, with their bucket counts: the k before this one, and the next one;
+-- and those of the earlier layout, which are only read.
+local others, earlier = {}, {}
 local previous_n
 for j = -1, k do
   if j ~= 0 then
@@ -40,6 +60,8 @@ for j = -1, k do
     if other_bits then others[#others + 1] = {gen - j, 2 ^ other_bits} end
     if j == 1 then previous_n = other_bits and (tonumber(other[2]) or 0) end
   end
+  local old_bits = tonumber(redis.call('HGET', prefix .. 'g:' .. string.format('%d', gen - j), 'bits'))
+  if old_bits then earlier[#earlier + 1] = {gen - j, 2 ^ old_bits} end
 end
 local bits = tonumber(redis.call('HGET', meta(gen), 'bits'))
 if not bits then
@@ -53,60 +75,161 @@ if not bits then
 end
 local buckets = 2 ^ bits
 
-local function bucket(g, record, count)
-  local a, b, c, d = string.byte(record, 1, 4)
-  return prefix .. 'd:' .. string.format('%d:%d', g, (((a * 256 + b) * 256 + c) * 256 + d) % count)
+local function bucket_of(layout, g, selector, count)
+  local a, b, c, d = string.byte(selector, 1, 4)
+  return prefix .. layout .. string.format('%d:%d', g, (((a * 256 + b) * 256 + c) * 256 + d) % count)
+end
+
+local function encode(g, time, counter, day_offset, country)
+  local offset = time - (g * length - window)
+  if offset < 0 then offset = 0 elseif offset > max_offset then offset = max_offset end
+  if counter == 0 then return string.format('%d', (offset * 256 + country) * 8) end
+  return string.format('%d', (offset * 4 + day_offset) * 8 + counter)
+end
+
+-- What a partner's record holds: its event time, and its country (a sent record) or day offset (the others).
+local function decode(g, value)
+  local v = tonumber(value)
+  local counter = v % 8
+  local rest = (v - counter) / 8
+  if counter == 0 then
+    return {time = g * length - window + math.floor(rest / 256), country = rest % 256}
+  end
+  return {time = g * length - window + math.floor(rest / 4), day_offset = rest % 4}
 end
 
 local touched = {}
 local added = 0
--- Adds the record unless this generation or one of the others holds it; true when it was added.
-local function add(record, value)
+-- Adds a record (selector: its message's bucket bytes, record: its 16-byte fingerprint) unless this generation or
+-- one of the others holds it. Returns whether it was added, and the partner's record when one was asked for and found.
+local function add(selector, record, partner, time, counter, day_offset, country)
   local field = string.sub(record, 5)
+  local partner_field = partner ~= '' and string.sub(partner, 5) or nil
+  local found
   for _, other in ipairs(others) do
-    if redis.call('HEXISTS', bucket(other[1], record, other[2]), field) == 1 then
+    local key = bucket_of('m:', other[1], selector, other[2])
+    if partner_field then
+      local values = redis.call('HMGET', key, field, partner_field)
+      if values[1] then return false end
+      if values[2] and not found then found = decode(other[1], values[2]) end
+    elseif redis.call('HEXISTS', key, field) == 1 then
       return false
     end
   end
-  local key = bucket(gen, record, buckets)
-  if redis.call('HSETNX', key, field, value) == 0 then
+  for _, old in ipairs(earlier) do
+    if redis.call('HEXISTS', bucket_of('d:', old[1], record, old[2]), field) == 1 then return false end
+  end
+  local key = bucket_of('m:', gen, selector, buckets)
+  if redis.call('HSETNX', key, field, encode(gen, time, counter, day_offset, country)) == 0 then
     return false
   end
   touched[key] = true
   added = added + 1
-  return true
+  if partner_field and not found then
+    local partner_value = redis.call('HGET', key, partner_field)
+    if partner_value then found = decode(gen, partner_value) end
+  end
+  return true, found
 end
 
-local counters = {[0] = 'sent', 'delivered', 'failed', 'clicked', 'clicks', 'replies'}
 local counts = {}
-local function bump(day, counter)
+local function bump(day, field)
   local day_counts = counts[day]
   if not day_counts then
     day_counts = {}
     counts[day] = day_counts
   end
-  day_counts[counter] = (day_counts[counter] or 0) + 1
+  day_counts[field] = (day_counts[field] or 0) + 1
 end
 
+-- Days since 1970-01-01 as yyyy-mm-dd (proleptic Gregorian).
+local function day_text(days)
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02d', y, m, d)
+end
+
+local function latency_bucket(seconds)
+  for i, bound in ipairs(latency_bounds) do
+    if seconds <= bound then return i - 1 end
+  end
+  return #latency_bounds
+end
+
+-- The code a failure counts under on its day: its own while the day has room for it, else 'other'.
+local registries = {}
+local function failure_code(day, code, description)
+  local registry = prefix .. 'fc:' .. day
+  local known = registries[day]
+  if not known then
+    known = {size = redis.call('HLEN', registry), codes = {}}
+    registries[day] = known
+  end
+  if known.codes[code] or redis.call('HEXISTS', registry, code) == 1 then
+    known.codes[code] = true
+    return code
+  end
+  if known.size >= max_codes then return 'other' end
+  redis.call('HSET', registry, code, description)
+  if known.size == 0 then
+    redis.call('EXPIRE', registry, window + 3 * 86400)
+    redis.call('SADD', prefix .. 'fcdays', day)
+    redis.call('EXPIRE', prefix .. 'fcdays', window + 3 * 86400)
+  end
+  known.size = known.size + 1
+  known.codes[code] = true
+  return code
+end
+
+local counters = {[0] = 'sent', 'delivered', 'failed', 'clicked', 'clicks', 'replies'}
 local applied, duplicate, late = 0, 0, 0
 local outcomes = {}
 for i = 1, events do
   local a = first + stride * (i - 1)
-  -- The value stays the text it came as: a Lua number passed to redis.call is formatted with printf, per call.
-  local record, second, value, time, day = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
+  local selector, record = string.sub(ARGV[a], 1, 4), string.sub(ARGV[a], 5)
+  local partner, clicked = ARGV[a + 1], ARGV[a + 2]
+  local time, day, packed = tonumber(ARGV[a + 3]), ARGV[a + 4], tonumber(ARGV[a + 5])
+  local counter = packed % 8
+  local day_offset = math.floor(packed / 8) % 4
+  local country = math.floor(packed / 32)
   if time + window < now then
     -- Its dedup record may be gone: counting it could double it.
     late = late + 1
     outcomes[i] = 'l'
-  elseif add(record, value) then
-    applied = applied + 1
-    outcomes[i] = 'a'
-    bump(day, counters[tonumber(value) % 8])
-    -- A click's second record is the message's: its first click makes it a clicked message.
-    if second ~= '' and add(second, string.format('%d', tonumber(value) - 1)) then bump(day, 'clicked') end
   else
-    duplicate = duplicate + 1
-    outcomes[i] = 'd'
+    local new, found = add(selector, record, partner, time, counter, day_offset, country)
+    if new then
+      applied = applied + 1
+      outcomes[i] = 'a'
+      bump(day, counters[counter])
+      if counter == 0 then
+        bump(day, 'n:' .. country .. ':s')
+        if found then
+          -- Delivered came first: the time to deliver counts on the delivered event's day.
+          local delivered_day = day_text(math.floor(found.time / 86400) + found.day_offset - 1)
+          bump(delivered_day, 'l:' .. latency_bucket(math.max(0, found.time - time)))
+        end
+      elseif counter == 1 or counter == 2 then
+        local own = country ~= 0 and country or (found and found.country) or 0
+        bump(day, 'n:' .. own .. (counter == 1 and ':d' or ':f'))
+        if counter == 1 and found then bump(day, 'l:' .. latency_bucket(math.max(0, time - found.time))) end
+        if counter == 2 then bump(day, 'f:' .. failure_code(day, ARGV[a + 6], ARGV[a + 7])) end
+      end
+      -- A click's second record is the message's: its first click makes it a clicked message.
+      if clicked ~= '' and add(selector, clicked, '', time, 3, day_offset, 0) then
+        bump(day, 'clicked')
+      end
+    else
+      duplicate = duplicate + 1
+      outcomes[i] = 'd'
+    end
   end
 end
 
@@ -118,8 +241,8 @@ if added > 0 then
 end
 for day, day_counts in pairs(counts) do
   redis.call('SADD', KEYS[2], day)
-  for counter, n in pairs(day_counts) do
-    redis.call('HINCRBY', prefix .. 'c:' .. day, counter, n)
+  for field, n in pairs(day_counts) do
+    redis.call('HINCRBY', prefix .. 'c:' .. day, field, n)
   end
 end
 if applied > 0 then

@@ -1,9 +1,10 @@
 -- Moves a provider's unflushed day counters into one flush batch, atomically.
 -- KEYS[1] dirty-days set, KEYS[2] batch hash, KEYS[3] batch count, KEYS[4] "unflushed since" time,
 -- KEYS[5] trace of the last apply.
--- ARGV[1] new batch id, ARGV[2] counter key prefix.
+-- ARGV[1] new batch id, ARGV[2] counter key prefix, ARGV[3] failure-code registry key prefix.
 -- A batch left by an earlier, interrupted flush is returned as it is, so it is retried with its own id.
--- Returns the batch as a flat field/value list (fields "<day>:<counter>", "_id", "_since", "_trace"), or an empty list.
+-- Returns the batch as a flat field/value list (fields "<day>:<counter or tally>", "<day>:e:<code>" with a failure
+-- code's description from the day's registry, "_id", "_since", "_trace"), or an empty list.
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return redis.call('HGETALL', KEYS[2])
 end
@@ -15,7 +16,12 @@ for _, day in ipairs(days) do
   local counters = ARGV[2] .. day
   local fields = redis.call('HGETALL', counters)
   for j = 1, #fields, 2 do
-    redis.call('HINCRBY', KEYS[2], day .. ':' .. fields[j], fields[j + 1])
+    local field = fields[j]
+    redis.call('HINCRBY', KEYS[2], day .. ':' .. field, fields[j + 1])
+    if string.sub(field, 1, 2) == 'f:' then
+      local description = redis.call('HGET', ARGV[3] .. day, string.sub(field, 3))
+      if description and description ~= '' then redis.call('HSET', KEYS[2], day .. ':e:' .. string.sub(field, 3), description) end
+    end
   end
   redis.call('DEL', counters)
 end

@@ -1,3 +1,4 @@
+using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Core.Stats;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Redis;
@@ -7,36 +8,48 @@ using StackExchange.Redis;
 namespace CallbackPipeline.Storage.Stats;
 
 /// <summary>
-/// Reads daily counts as PostgreSQL rows plus the deltas still in Redis, so an applied event shows at once.
-/// The Redis snapshot is taken first; the PostgreSQL read then tells in the same statement whether a pending batch
-/// is already in the rows. If a new batch was cut in between (the batch count moved), the read is repeated,
-/// so a flush running underneath never shows a count twice or not at all.
+/// Reads daily counts (and, when asked, the insight tallies) as PostgreSQL rows plus the deltas still in Redis, so an
+/// applied event shows at once. The Redis snapshot is taken first; the PostgreSQL read then tells in the same
+/// statement whether a pending batch is already in the rows. If a new batch was cut in between (the batch count
+/// moved), the read is repeated, so a flush running underneath never shows a count twice or not at all, and the
+/// insights of one read always agree with its counters.
 /// </summary>
 public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, NpgsqlDataSource dataSource)
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>The counters of each provider by day.</summary>
     public async Task<Dictionary<string, Dictionary<DateOnly, DailyCounts>>> ReadAsync(
-        IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+        IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        (await ReadAsync(providerIds, from, to, insights: false, cancellationToken)).ToDictionary(p => p.Key, p => p.Value.Counts, StringComparer.Ordinal);
+
+    /// <summary>The counters and insight tallies of each provider by day, from one snapshot.</summary>
+    public Task<Dictionary<string, ProviderDays>> ReadWithInsightsAsync(
+        IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        ReadAsync(providerIds, from, to, insights: true, cancellationToken);
+
+    private async Task<Dictionary<string, ProviderDays>> ReadAsync(
+        IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, bool insights, CancellationToken cancellationToken)
     {
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var snapshots = await ReadRedisAsync(providerIds, from, to);
-                var (rows, applied) = await ReadPostgresAsync(providerIds, from, to, snapshots, cancellationToken);
+                var snapshots = await ReadRedisAsync(providerIds, from, to, insights);
+                var (rows, applied) = await StatsRows.ReadAsync(dataSource, providerIds, from, to, insights,
+                    [.. snapshots.Values.Where(s => s.Batch is not null).Select(s => s.Batch!.Id)], cancellationToken);
                 if (attempt < MaxAttempts && !await BatchCountsUnchangedAsync(providerIds, snapshots)) continue;
 
                 foreach (var (providerId, snapshot) in snapshots)
                 {
-                    var days = rows.TryGetValue(providerId, out var existing) ? existing : rows[providerId] = [];
-                    foreach (var (day, counts) in snapshot.Counters) days[day] = days.GetValueOrDefault(day) + counts;
+                    var days = rows.TryGetValue(providerId, out var existing) ? existing : rows[providerId] = new ProviderDays();
+                    foreach (var (day, counts) in snapshot.Days.Counts) days.Add(day, counts);
+                    foreach (var (day, tally) in snapshot.Days.Insights) days.Add(day, tally);
                     if (snapshot.Batch is { } batch && !applied.Contains(batch.Id))
                     {
-                        foreach (var (day, counts) in batch.Days.Where(d => d.Key >= from && d.Key <= to))
-                        {
-                            days[day] = days.GetValueOrDefault(day) + counts;
-                        }
+                        foreach (var (day, counts) in batch.Days.Where(d => d.Key >= from && d.Key <= to)) days.Add(day, counts);
+                        if (!insights) continue;
+                        foreach (var (day, tally) in batch.Insights.Where(d => d.Key >= from && d.Key <= to)) days.Add(day, tally);
                     }
                 }
                 return rows;
@@ -48,16 +61,17 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
         }
     }
 
-    private sealed record Snapshot(long BatchCount, FlushBatch? Batch, Dictionary<DateOnly, DailyCounts> Counters);
+    private sealed record Snapshot(long BatchCount, FlushBatch? Batch, ProviderDays Days);
 
-    private async Task<Dictionary<string, Snapshot>> ReadRedisAsync(IReadOnlyList<string> providerIds, DateOnly from, DateOnly to)
+    private async Task<Dictionary<string, Snapshot>> ReadRedisAsync(IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, bool insights)
     {
         var db = redis.GetDatabase();
-        RedisValue first = ProviderKeys.DayText(from), last = ProviderKeys.DayText(to);
+        RedisValue first = ProviderKeys.DayText(from), last = ProviderKeys.DayText(to), withInsights = insights ? "1" : "0";
         var calls = providerIds.Select(id =>
         {
             var provider = keys.Provider(id);
-            return db.ScriptEvaluateAsync(LuaScripts.ReadDeltas, [provider.BatchCount, provider.Batch, provider.Dirty], [provider.CounterPrefix, first, last]);
+            return db.ScriptEvaluateAsync(LuaScripts.ReadDeltas, [provider.BatchCount, provider.Batch, provider.Dirty],
+                [provider.CounterPrefix, first, last, withInsights, provider.FailureCodesPrefix]);
         }).ToList();
         var results = await Task.WhenAll(calls);
 
@@ -65,52 +79,26 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
         for (var p = 0; p < providerIds.Count; p++)
         {
             var parts = (RedisResult[])results[p]!;
-            var counters = new Dictionary<DateOnly, DailyCounts>();
-            for (var i = 2; i + 1 < parts.Length; i += 2)
+            var days = new ProviderDays();
+            for (var i = 2; i + 2 < parts.Length; i += 3)
             {
-                var hash = (RedisResult[])parts[i + 1]!;
+                var day = ProviderKeys.ParseDay((string)parts[i]!);
+                var fields = (RedisResult[])parts[i + 1]!;
                 var counts = default(DailyCounts);
-                for (var f = 0; f + 1 < hash.Length; f += 2) counts = counts.With((string)hash[f]!, (long)hash[f + 1]);
-                counters[ProviderKeys.ParseDay((string)parts[i]!)] = counts;
+                var tally = new DayInsights();
+                for (var f = 0; f + 1 < fields.Length; f += 2)
+                {
+                    var name = (string)fields[f]!;
+                    if (!tally.Add(name, (long)fields[f + 1])) counts = counts.With(name, (long)fields[f + 1]);
+                }
+                var registry = (RedisResult[])parts[i + 2]!;
+                for (var r = 0; r + 1 < registry.Length; r += 2) tally.Describe((string)registry[r]!, (string?)registry[r + 1]);
+                days.Add(day, counts);
+                if (!tally.IsEmpty) days.Add(day, tally);
             }
-            snapshots[providerIds[p]] = new Snapshot((long)parts[0], FlushStore.ParseHash(providerIds[p], (RedisResult[])parts[1]!), counters);
+            snapshots[providerIds[p]] = new Snapshot((long)parts[0], FlushStore.ParseHash(providerIds[p], (RedisResult[])parts[1]!), days);
         }
         return snapshots;
-    }
-
-    private async Task<(Dictionary<string, Dictionary<DateOnly, DailyCounts>> Rows, HashSet<Guid> Applied)> ReadPostgresAsync(
-        IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, Dictionary<string, Snapshot> snapshots, CancellationToken cancellationToken)
-    {
-        // One statement, one snapshot: the rows and "is that batch in them" agree.
-        await using var command = dataSource.CreateCommand(
-            """
-            select provider_id, day, sent, delivered, failed, clicks, clicked, replies, null::uuid
-            from daily_stats where provider_id = any($1) and day between $2 and $3
-            union all
-            select provider_id, null, 0, 0, 0, 0, 0, 0, batch_id
-            from flush_batches where provider_id = any($1) and batch_id = any($4)
-            """);
-        command.Parameters.AddWithValue(providerIds.ToArray());
-        command.Parameters.AddWithValue(from);
-        command.Parameters.AddWithValue(to);
-        command.Parameters.AddWithValue(snapshots.Values.Where(s => s.Batch is not null).Select(s => s.Batch!.Id).ToArray());
-
-        var rows = new Dictionary<string, Dictionary<DateOnly, DailyCounts>>(StringComparer.Ordinal);
-        var applied = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (!reader.IsDBNull(8))
-            {
-                applied.Add(reader.GetGuid(8));
-                continue;
-            }
-            var providerId = reader.GetString(0);
-            var days = rows.TryGetValue(providerId, out var existing) ? existing : rows[providerId] = [];
-            days[reader.GetFieldValue<DateOnly>(1)] = new DailyCounts(
-                reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
-        }
-        return (rows, applied);
     }
 
     private async Task<bool> BatchCountsUnchangedAsync(IReadOnlyList<string> providerIds, Dictionary<string, Snapshot> snapshots)

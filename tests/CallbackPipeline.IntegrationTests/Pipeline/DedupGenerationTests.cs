@@ -93,12 +93,12 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
         var provider = h.Get<RedisKeys>().Provider(id);
         var db = h.Get<IConnectionMultiplexer>().GetDatabase();
         // 1,000 records at about 64 a bucket: 16 buckets.
-        Assert.Equal(4, (int)await db.HashGetAsync($"{provider.Prefix}g:{generation + 1}", "bits"));
-        Assert.Equal(2, (int)await db.HashGetAsync($"{provider.Prefix}g:{generation + 1}", "n"));
+        Assert.Equal(4, (int)await db.HashGetAsync($"{provider.Prefix}h:{generation + 1}", "bits"));
+        Assert.Equal(2, (int)await db.HashGetAsync($"{provider.Prefix}h:{generation + 1}", "n"));
         var day = EventClock.DayIn(sentAt, TimeZoneInfo.Utc);
         var nextDay = EventClock.DayIn(h.Clock.GetUtcNow(), TimeZoneInfo.Utc);
         Assert.Equal(new DailyCounts(Sent: 1001, Delivered: 1, 0, 0, 0, 0), await h.ServedAsync(id, day, nextDay));
-        var recounted = await h.Get<Recounter>().RecountAsync(id, CancellationToken.None);
+        var recounted = (await h.Get<Recounter>().RecountAsync(id, TimeZoneInfo.Utc, CancellationToken.None)).Days;
         Assert.Equal(1001, recounted[day].Sent);
         Assert.Equal(1, recounted[nextDay].Delivered);
     }
@@ -121,7 +121,7 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
         var counts = await h.ServedAsync(id, day, day);
         Assert.Equal(2, counts.Clicks);
         Assert.Equal(1, counts.Clicked);
-        Assert.Equal(counts, (await h.Get<Recounter>().RecountAsync(id, CancellationToken.None))[day]);
+        Assert.Equal(counts, (await h.Get<Recounter>().RecountAsync(id, TimeZoneInfo.Utc, CancellationToken.None)).Days[day]);
     }
 
     [Fact]

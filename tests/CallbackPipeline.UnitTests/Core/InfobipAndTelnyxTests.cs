@@ -22,9 +22,9 @@ public sealed class InfobipTests
         var parsed = Parse(I1);
         Assert.Equal(
         [
-            new ParsedEvent(EventKind.Delivered, "ib-msg-0001", null, new DateTimeOffset(2024, 5, 14, 12, 3, 19, TimeSpan.Zero)),
-            new ParsedEvent(EventKind.Failed, "ib-msg-0002", null, new DateTimeOffset(2024, 5, 16, 12, 3, 11, TimeSpan.Zero)),
-            new ParsedEvent(EventKind.Failed, "ib-msg-0003", null, new DateTimeOffset(2024, 5, 14, 12, 3, 12, TimeSpan.Zero)),
+            new ParsedEvent(EventKind.Delivered, "ib-msg-0001", null, new DateTimeOffset(2024, 5, 14, 12, 3, 19, TimeSpan.Zero)) { To = "41793026727" },
+            new ParsedEvent(EventKind.Failed, "ib-msg-0002", null, new DateTimeOffset(2024, 5, 16, 12, 3, 11, TimeSpan.Zero)) { To = "41793026728" },
+            new ParsedEvent(EventKind.Failed, "ib-msg-0003", null, new DateTimeOffset(2024, 5, 14, 12, 3, 12, TimeSpan.Zero)) { To = "41793026729" },
         ], parsed.Events);
     }
 
@@ -107,7 +107,7 @@ public sealed class TelnyxTests
     public void ParsesAFinalizedDelivery()
     {
         var e = TelnyxCallbackParser.Parse(Encoding.UTF8.GetBytes(X1)).Events.Single();
-        Assert.Equal(new ParsedEvent(EventKind.Delivered, "40385f64-5717-4562-b3fc-2c963f66afa6", null, new DateTimeOffset(2024, 5, 14, 12, 3, 25, TimeSpan.Zero)), e);
+        Assert.Equal(new ParsedEvent(EventKind.Delivered, "40385f64-5717-4562-b3fc-2c963f66afa6", null, new DateTimeOffset(2024, 5, 14, 12, 3, 25, TimeSpan.Zero)) { To = "+14155550123" }, e);
     }
 
     [Theory]

@@ -49,7 +49,11 @@ public sealed class VonageTests
         var fromForm = VonageCallbackParser.Parse(FormFields.Parse("msisdn=447700900124&to=AcmeInc&messageId=0A0000001234567C&status=expired&err-code=1&message-timestamp=2024-05-17+12%3A03%3A40"));
 
         Assert.Equal(fromForm.Events, fromJson.Events);
-        Assert.Equal(new ParsedEvent(EventKind.Failed, "0A0000001234567C", null, new DateTimeOffset(2024, 5, 17, 12, 3, 40, TimeSpan.Zero)), fromJson.Events.Single());
+        Assert.Equal(new ParsedEvent(EventKind.Failed, "0A0000001234567C", null, new DateTimeOffset(2024, 5, 17, 12, 3, 40, TimeSpan.Zero))
+        {
+            Code = "1",
+            To = "447700900124",
+        }, fromJson.Events.Single());
     }
 
     [Theory]
