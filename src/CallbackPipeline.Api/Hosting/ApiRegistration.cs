@@ -4,6 +4,7 @@ using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Callbacks;
 using CallbackPipeline.Api.Events;
 using CallbackPipeline.Api.Ingestion;
+using CallbackPipeline.Api.Insights;
 using CallbackPipeline.Api.Outbound;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Api.Stats;
@@ -33,6 +34,7 @@ public static class ApiRegistration
         });
         services.AddSingleton<AuthFailureThrottle>();
         services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<InsightReader>();
         services.AddSingleton(sp => new StatsCache(TimeProvider.System, sp.GetRequiredService<IOptions<StatsOptions>>()));
 
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
@@ -73,6 +75,7 @@ public static class ApiRegistration
         app.MapRecount();
         app.MapProviders();
         app.MapStats();
+        app.MapInsights();
         app.MapTestSms();
         app.MapBaselineIfEnabled();
         return app;

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using CallbackPipeline.Api.Accounts;
 using CallbackPipeline.Api.Auth;
 using CallbackPipeline.Api.Providers;
+using CallbackPipeline.Api.Insights;
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Core.Providers;
 using CallbackPipeline.Core.Stats;
 using CallbackPipeline.Core.Telemetry;
@@ -85,12 +87,16 @@ public static class StatsEndpoints
             }
 
             var list = await providers.ListAsync(caller.AccountId, ct, withSecrets: false);
-            var counts = await reader.ReadAsync(list.Select(p => p.Id).ToList(), range.From, range.To, ct);
+            var read = await reader.ReadWithInsightsAsync(list.Select(p => p.Id).ToList(), range.From, range.To, ct);
             var summaries = list.Select(p =>
             {
-                var totals = counts.TryGetValue(p.Id, out var days) ? Sum(days.Values) : default;
+                var days = read.GetValueOrDefault(p.Id) ?? new ProviderDays();
+                var totals = Sum(days.Counts.Values);
+                var insights = InsightFigures.Sum(days.Insights.Values);
+                var latency = InsightFigures.Latency(insights);
                 return new ProviderSummary(p.Id, p.Name, ProviderKindSpec.Name(p.Kind), p.Archived ? "archived" : "active", p.DeliveryCallbacks,
-                    totals, Figures.DeliveryRate(totals, p.DeliveryCallbacks), Figures.Ctr(totals, p.DeliveryCallbacks));
+                    totals, Figures.DeliveryRate(totals, p.DeliveryCallbacks), Figures.Ctr(totals, p.DeliveryCallbacks),
+                    new TimeToDeliver(latency.Messages, latency.P50, latency.P90), InsightFigures.TopFailure(p.Kind, insights));
             }).ToList();
             var all = Sum(summaries.Select(s => s.Totals));
             var withCallbacks = Sum(summaries.Where(s => s.DeliveryCallbacks).Select(s => s.Totals));

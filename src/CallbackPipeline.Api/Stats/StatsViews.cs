@@ -1,3 +1,5 @@
+using CallbackPipeline.Api.Insights;
+using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Core.Stats;
 
 namespace CallbackPipeline.Api.Stats;
@@ -22,9 +24,10 @@ public sealed record ProviderStats(
     IReadOnlyList<DayFigures> Series,
     DateTimeOffset AsOf);
 
-/// <summary>One provider's line in the account overview.</summary>
+/// <summary>One provider's line in the account overview, with what compares providers: time to deliver, top failure.</summary>
 public sealed record ProviderSummary(
-    string ProviderId, string Name, string Kind, string Status, bool DeliveryCallbacks, DailyCounts Totals, decimal DeliveryRate, decimal Ctr);
+    string ProviderId, string Name, string Kind, string Status, bool DeliveryCallbacks, DailyCounts Totals, decimal DeliveryRate, decimal Ctr,
+    TimeToDeliver TimeToDeliver, CategoryFigure? TopFailure);
 
 /// <summary>The account overview (docs/api.md, <c>GET /v1/stats</c>).</summary>
 public sealed record AccountStats(

@@ -25,9 +25,12 @@ public static class FailureCodes
     /// <summary>The longest description kept.</summary>
     public const int MaxDescriptionLength = 200;
 
-    private static readonly FrozenDictionary<(ProviderKind, string), (string Category, string Description)> Table = Load();
+    private static readonly FrozenDictionary<(ProviderKind, string), (string Category, string? Description)> Table = Load();
 
-    /// <summary>The category and the table's description of a code of a kind; <c>unknown</c> and null when the table lacks it.</summary>
+    /// <summary>
+    /// The category and the table's description of a code of a kind: <c>unknown</c> and null when the table lacks it;
+    /// a null description too for a code the provider describes itself (CleverTap's 900, any other error).
+    /// </summary>
     public static (string Category, string? Description) Lookup(ProviderKind kind, string code) =>
         Table.TryGetValue((kind, code), out var row) ? (row.Category, row.Description) : (FailureCategories.Unknown, null);
 
@@ -49,12 +52,12 @@ public static class FailureCodes
         return string.Concat(kept.Select(c => char.IsControl(c) ? ' ' : c));
     }
 
-    private static FrozenDictionary<(ProviderKind, string), (string, string)> Load()
+    private static FrozenDictionary<(ProviderKind, string), (string, string?)> Load()
     {
         using var stream = typeof(FailureCodes).Assembly.GetManifestResourceStream("CallbackPipeline.Core.Insights.failure-codes.tsv")
             ?? throw new InvalidOperationException("failure-codes.tsv is not embedded.");
         using var reader = new StreamReader(stream);
-        var rows = new Dictionary<(ProviderKind, string), (string, string)>();
+        var rows = new Dictionary<(ProviderKind, string), (string, string?)>();
         reader.ReadLine();
         while (reader.ReadLine() is { } line)
         {
@@ -64,7 +67,7 @@ public static class FailureCodes
             {
                 throw new InvalidOperationException($"failure-codes.tsv: a bad row: {line}");
             }
-            rows.Add((kind, cells[1]), (cells[2], cells[3]));
+            rows.Add((kind, cells[1]), (cells[2], cells[3].Length == 0 ? null : cells[3]));
         }
         return rows.ToFrozenDictionary();
     }

@@ -186,7 +186,9 @@ public sealed class OpenApiDocumentTests(PipelineApp app) : IClassFixture<Pipeli
         await admin.PutAsJsonAsync($"/v1/providers/{id}/settings", new { settings = new { sendUrl = "http://127.0.0.1:9/send" } });
         await admin.PostAsJsonAsync($"/v1/providers/{id}/test-sms", new { to = "+15005550006", body = "hi" });
 
-        await admin.PostAsJsonAsync("/v1/events", new { events = new[] { new { providerId = id, messageId = "m1", type = "sent" } } });
+        await admin.PostAsJsonAsync("/v1/events", new { events = new[] { new { providerId = id, messageId = "m1", type = "sent", to = "+919812345678" } } });
+        await admin.PostAsJsonAsync("/v1/events", new { events = new object[] { new { providerId = id, messageId = "m3", type = "failed", errorCode = 30007, country = "BR" } } });
+        await admin.PostAsJsonAsync("/v1/events", new { events = new[] { new { providerId = id, messageId = "m4", type = "sent", country = "Brazil" } } });
         await admin.PostAsJsonAsync("/v1/events", new { events = new[] { new { providerId = "prv_nosuchprovider", messageId = "m1", type = "sent" } } });
         await admin.PostAsJsonAsync("/v1/events", new { events = Array.Empty<object>() });
         await admin.PostAsync("/v1/events", new StringContent("{}", Encoding.UTF8, "text/plain"));
@@ -218,6 +220,15 @@ public sealed class OpenApiDocumentTests(PipelineApp app) : IClassFixture<Pipeli
             await reader.SendAsync(again);
         }
         await reader.GetAsync($"/v1/providers/{id}/stats?from=2026-13-01");
+        foreach (var insight in new[] { "failures", "latency", "countries" })
+        {
+            var answer = await reader.GetAsync($"/v1/providers/{id}/stats/{insight}?from={today}&to={today}");
+            using var again = new HttpRequestMessage(HttpMethod.Get, $"/v1/providers/{id}/stats/{insight}?from={today}&to={today}");
+            again.Headers.TryAddWithoutValidation("If-None-Match", answer.Headers.ETag!.Tag);
+            await reader.SendAsync(again);
+            await reader.GetAsync($"/v1/providers/{id}/stats/{insight}?from=2026-11-10&to=2026-11-01");
+            await reader.GetAsync($"/v1/providers/prv_nosuchprovider/stats/{insight}");
+        }
         await reader.GetAsync("/v1/providers/prv_nosuchprovider/stats");
         var overview = await reader.GetAsync("/v1/stats");
         using (var again = new HttpRequestMessage(HttpMethod.Get, "/v1/stats"))
