@@ -66,6 +66,10 @@ public sealed class TestSmsTests(TestSmsApp app) : IClassFixture<TestSmsApp>
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var stats = await account.StatsUntilAsync(id, today, today, s => s.Total("sent") >= 1);
         Assert.Equal(1, stats.Total("sent"));
+        // It counts where it went.
+        using var reader = account.Reader();
+        var countries = await PipelineApp.ReadAsync(await reader.GetAsync($"/v1/providers/{id}/stats/countries?from={today}&to={today}"));
+        Assert.Equal("""[{"country":"US","sent":1,"delivered":0,"failed":0,"deliveryRate":0}]""", countries["countries"]!.ToJsonString());
     }
 
     [Fact]

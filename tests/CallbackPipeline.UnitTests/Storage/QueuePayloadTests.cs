@@ -12,9 +12,18 @@ public sealed class QueuePayloadTests
         CallbackEvent[] events =
         [
             new("prv_1", EventKind.Clicked, "msg-ü-1", "abc", 1_764_000_000, new DateOnly(2026, 11, 27)),
-            new("prv_2", EventKind.Sent, "m2", null, 1_700_000_000, new DateOnly(2023, 11, 14)),
+            new("prv_2", EventKind.Sent, "m2", null, 1_700_000_000, new DateOnly(2023, 11, 14)) { Country = "IN" },
+            new("prv_2", EventKind.Failed, "m3", null, 1_700_000_000, new DateOnly(2023, 11, 14)) { Code = "30007", Description = "Blocked", Country = "BR" },
         ];
         Assert.Equal(events, QueuePayload.TryRead(QueuePayload.Write(events)));
+    }
+
+    [Fact]
+    public void AMessageWrittenBeforeInsights_ReadsAsEventsWithNone()
+    {
+        var events = QueuePayload.TryRead("""{"V":1,"E":[{"P":"p","K":3,"M":"m","T":1,"D":1}]}"""u8);
+        var e = Assert.Single(events!);
+        Assert.Equal((EventKind.Failed, null, null, null), (e.Kind, e.Code, e.Description, e.Country));
     }
 
     [Theory]
