@@ -105,11 +105,11 @@ wait_phase() {
 # wait_load: waits for the harness and its verification; $load_status is its exit code.
 wait_load() { load_status=0; wait "$load_pid" || load_status=$?; }
 
-# totals NAME...: the runs' verification totals summed, from their result files.
+# totals NAME...: the runs' verification totals summed, and how far their insights were off, from their result files.
 totals() {
   local files=() name
   for name in "$@"; do files+=("$data/$name.json"); done
-  jq -rs 'if all(.[]; .verification) then map(.verification.totals) | "accepted \(map(.accepted) | add), no answer \(map(.noAnswer) | add), counted \(map(.counted) | add), lost \(map(.lost) | add), doubled \(map(.doubled) | add)" else "no verification" end' "${files[@]}" 2>/dev/null || echo "no verification"
+  jq -rs 'if all(.[]; .verification) then (map(.verification.totals) | "accepted \(map(.accepted) | add), no answer \(map(.noAnswer) | add), counted \(map(.counted) | add), lost \(map(.lost) | add), doubled \(map(.doubled) | add)") + "; insights off by \(map(.verification.insights[].off) | add // 0)" else "no verification" end' "${files[@]}" 2>/dev/null || echo "no verification"
 }
 # codes NAME: each scenario's status codes, from the run's result file.
 codes() { jq -r '[.scenarios[] | "\(.name): " + (.statusCodes | to_entries | map("\(.key): \(.value)") | join(", "))] | join("; ")' "$data/$1.json" 2>/dev/null || true; }
@@ -289,7 +289,7 @@ fault_sigterm() {
   # Expected while the receiver restarts: refused connections, and "ended" ones, keep-alive connections the server
   # closed as a request went out on them (the provider retries both; in Kubernetes the preStop pause avoids them).
   # A request that broke half-way or hung would be a failed drain.
-  if [ $(($(code_count sigterm callbacks '^(error|timeout)') + $(code_count sigterm sent-events '^(error|timeout)'))) -gt 0 ]; then
+  if [ $(($(code_count sigterm callbacks '^(error|timeout)') + $(code_count sigterm messages '^(error|timeout)') + $(code_count sigterm sent-events '^(error|timeout)'))) -gt 0 ]; then
     problem="requests broke off or hung during the receiver's shutdown"
   fi
   if [ "$receiver_exit" -ne 0 ] || [ "$worker_exit" -ne 0 ]; then problem="a process did not exit 0 on SIGTERM"; fi

@@ -1,16 +1,20 @@
 using System.Collections.Concurrent;
+using CallbackPipeline.Core.Insights;
 
 namespace CallbackPipeline.Load;
 
-/// <summary>Every event the pipeline answered 2xx for, once each, and those whose request got no answer.</summary>
+/// <summary>
+/// Every event the pipeline answered 2xx for, once each, with what the run knows of it (<see cref="EventFacts"/>), and
+/// the events whose request got no answer.
+/// </summary>
 public sealed class Ledger
 {
-    private readonly ConcurrentDictionary<EventKey, byte> accepted = new();
+    private readonly ConcurrentDictionary<EventKey, EventFacts> accepted = new();
     private readonly ConcurrentDictionary<EventKey, byte> uncertain = new();
 
-    public void Accept(EventKey[] events)
+    public void Accept(EventKey[] events, EventFacts[]? facts = null)
     {
-        foreach (var e in events) accepted.TryAdd(e, 0);
+        for (var i = 0; i < events.Length; i++) accepted.TryAdd(events[i], facts is { Length: > 0 } ? facts[i] : default);
     }
 
     public void Uncertain(EventKey[] events)
@@ -33,6 +37,44 @@ public sealed class Ledger
             var k = (key.ProviderId, key.Counter);
             var (e, m) = result.GetValueOrDefault(k);
             result[k] = (e, m + 1);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Per provider, the insight tallies the accepted events must add up to (docs/insights.md): failures by code; sent,
+    /// delivered and failed by country, a delivery or failure taking its sent event's country when it names none; times
+    /// to deliver for the deliveries whose sent event was accepted. Also how many events of the provider got no answer:
+    /// each may move a tally by one.
+    /// </summary>
+    public Dictionary<string, (DayInsights Expected, long Uncertain)> InsightExpectations()
+    {
+        var result = new Dictionary<string, (DayInsights, long)>(StringComparer.Ordinal);
+        (DayInsights, long) Of(string provider) => result.TryGetValue(provider, out var known) ? known : result[provider] = (new DayInsights(), 0);
+        foreach (var (key, facts) in accepted)
+        {
+            var (tally, _) = Of(key.ProviderId);
+            var sentFacts = accepted.TryGetValue(key with { Counter = "sent" }, out var sent) ? sent : (EventFacts?)null;
+            var country = facts.Country ?? (key.Counter == "sent" ? null : sentFacts?.Country) ?? Countries.Unknown;
+            switch (key.Counter)
+            {
+                case "sent":
+                    tally.AddCountry(country, new CountryCounts(1, 0, 0));
+                    break;
+                case "delivered":
+                    tally.AddCountry(country, new CountryCounts(0, 1, 0));
+                    if (sentFacts is not null && facts.Delay is { } delay) tally.Latency[LatencyBuckets.Of(delay)]++;
+                    break;
+                case "failed":
+                    tally.AddCountry(country, new CountryCounts(0, 0, 1));
+                    tally.AddFailure(facts.Code ?? FailureCodes.None, 1);
+                    break;
+            }
+        }
+        foreach (var key in uncertain.Keys.Where(k => !accepted.ContainsKey(k)))
+        {
+            var (tally, count) = Of(key.ProviderId);
+            result[key.ProviderId] = (tally, count + 1);
         }
         return result;
     }

@@ -52,7 +52,7 @@ public sealed record RunReport(string Name, string RunId, DateTimeOffset Started
         if (HostMaxRssBytes is { } rss) md.AppendLine(i, $"\nHost RSS max: {rss / 1024.0 / 1024.0:F0} MiB");
         if (Verification is { } v)
         {
-            md.AppendLine().AppendLine(i, $"## Verification: {(v.Passed ? "every accepted event counted exactly once" : "LOST OR DOUBLED COUNTS")}").AppendLine();
+            md.AppendLine().AppendLine(i, $"## Verification: {(v.Passed ? "every accepted event counted exactly once, its insights too" : "LOST OR DOUBLED COUNTS OR INSIGHTS")}").AppendLine();
             var t = v.Totals;
             md.AppendLine(i, $"Totals: accepted {t.Accepted}, no answer {t.NoAnswer}, counted {t.Counted}, lost {t.Lost}, doubled {t.Doubled}").AppendLine();
             md.AppendLine("| provider | kind | counter | accepted | no answer | counted | lost | doubled |").AppendLine("|---|---|---|---|---|---|---|---|");
@@ -60,6 +60,8 @@ public sealed record RunReport(string Name, string RunId, DateTimeOffset Started
             {
                 md.AppendLine(i, $"| {r.ProviderId} | {r.Kind} | {r.Counter} | {r.Expected} | {r.Uncertain} | {r.Counted} | {r.Lost} | {r.Doubled} |");
             }
+            md.AppendLine().AppendLine(i, $"Insights: {v.Insights.Count(c => c.Passed)} of {v.Insights.Count} providers exact (within what unanswered requests allow); {v.Insights.Sum(c => c.Failures)} failures by code, {v.Insights.Sum(c => c.Timed)} times to deliver, off by {v.Insights.Sum(c => c.Off)} in all.");
+            foreach (var c in v.Insights.Where(c => !c.Passed)) md.AppendLine(i, $"- {c.ProviderId}: insights off by {c.Off}, {c.Allowed} allowed");
         }
         return md.ToString();
     }

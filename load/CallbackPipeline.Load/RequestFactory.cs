@@ -6,9 +6,16 @@ using CallbackPipeline.Core.Twilio;
 
 namespace CallbackPipeline.Load;
 
-/// <summary>One request of a scenario, and the events it carries if it is accepted.</summary>
+/// <summary>
+/// One request of a scenario, the events it carries if it is accepted, what the run knows of each (<see cref="Facts"/>,
+/// by position), and the request to send once it is accepted (<see cref="Then"/>: a message's callback after its sent event).
+/// </summary>
 public sealed record PlannedRequest(HttpMethod Method, string Path, string? ContentType, byte[]? Body, (string Name, string Value)[] Headers, EventKey[] Events)
 {
+    public EventFacts[] Facts { get; init; } = [];
+
+    public PlannedRequest? Then { get; init; }
+
     public HttpRequestMessage ToMessage()
     {
         var message = new HttpRequestMessage(Method, Path);
@@ -24,6 +31,12 @@ public sealed record PlannedRequest(HttpMethod Method, string Path, string? Cont
 
 /// <summary>An event the run expects to be counted once: provider, counter, message.</summary>
 public readonly record struct EventKey(string ProviderId, string Counter, string MessageId);
+
+/// <summary>
+/// What the run knows of an event for the insights: the country it names itself, the code it fails with, and for a
+/// delivery the seconds since its message was sent.
+/// </summary>
+public readonly record struct EventFacts(string? Country, string? Code, long? Delay);
 
 /// <summary>
 /// Builds unique, validly tokened or signed requests for a scenario, round-robin over the providers of its kind,
@@ -60,6 +73,7 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
     {
         ScenarioKind.Callbacks => Callback(Provider(n, p => p.Kind is "generic" or "twilio"), n),
         ScenarioKind.Events => SentEvents(n),
+        ScenarioKind.Messages => Message(Provider(n, p => p.Kind == "generic"), n),
         ScenarioKind.Stats => new PlannedRequest(HttpMethod.Get, StatsPath(), null, null, [("Authorization", $"Bearer {target.ReadKey}")], []),
         ScenarioKind.Baseline => new PlannedRequest(HttpMethod.Post, "/baseline", "application/json", Generic(Provider(n, p => p.Kind == "generic"), n).Body, [], []),
         ScenarioKind.Freshness => Generic(target.Probe!, n),
@@ -96,7 +110,10 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
         var body = $"AccountSid=AC{new string('0', 32)}&From=%2B15005550006&MessageSid={sid}&MessageStatus=delivered&SmsSid={sid}&SmsStatus=delivered&To=%2B14155550123";
         var signature = Convert.ToBase64String(TwilioSignature.Compute(provider.AuthToken, provider.CallbackUrl, FormFields.Parse(body)));
         return new PlannedRequest(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/x-www-form-urlencoded",
-            Encoding.UTF8.GetBytes(body), [("X-Twilio-Signature", signature)], [new EventKey(provider.Id, "delivered", sid)]);
+            Encoding.UTF8.GetBytes(body), [("X-Twilio-Signature", signature)], [new EventKey(provider.Id, "delivered", sid)])
+        {
+            Facts = [new EventFacts("US", null, null)],
+        };
     }
 
     private PlannedRequest SentEvents(long n)
@@ -114,6 +131,45 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
         body.Append("]}");
         return new PlannedRequest(HttpMethod.Post, "/v1/events", "application/json", Encoding.UTF8.GetBytes(body.ToString()),
             [("Authorization", $"Bearer {target.AdminKey}")], events);
+    }
+
+    private static readonly long[] Delays = [0, 1, 3, 7, 15, 45, 100];
+    private static readonly string?[] Codes = ["906", "910", "903", null];
+    private static readonly (string? Country, string? To, string Named)[] Destinations =
+        [("IN", null, "IN"), (null, "+14155550123", "US"), (null, "+5511987654321", "BR"), (null, null, "unknown"), ("GB", null, "GB")];
+
+    /// <summary>
+    /// A message's life: its sent event with a destination (a country, a number, or none), then, once accepted, its
+    /// callback: delivered at a known delay (7 in 10), failed with a known code (2 in 10), or none. Sent 10 minutes in
+    /// the past, so every delivery's time is too.
+    /// </summary>
+    private PlannedRequest Message(LoadProvider provider, long n)
+    {
+        var messageId = $"{runId}-x{n}";
+        var sentAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
+        var (country, to, named) = Destinations[(int)(n % Destinations.Length)];
+        var destination = (country is null ? "" : $",\"country\":\"{country}\"") + (to is null ? "" : $",\"to\":\"{to}\"");
+        var sent = new PlannedRequest(HttpMethod.Post, "/v1/events", "application/json",
+            Encoding.UTF8.GetBytes($$"""{"events":[{"providerId":"{{provider.Id}}","messageId":"{{messageId}}","type":"sent","timestamp":"{{sentAt:yyyy-MM-ddTHH:mm:ssZ}}"{{destination}}}]}"""),
+            [("Authorization", $"Bearer {target.AdminKey}")], [new EventKey(provider.Id, "sent", messageId)])
+        {
+            Facts = [new EventFacts(named == "unknown" ? null : named, null, null)],
+        };
+        var outcome = n % 10;
+        if (outcome == 9) return sent;
+        var delivered = outcome < 7;
+        var delay = Delays[(int)(n % Delays.Length)];
+        var code = Codes[(int)(n / 10 % Codes.Length)];
+        var record = delivered
+            ? $$"""{"ts":{{sentAt.ToUnixTimeSeconds() + delay}},"meta":"{{messageId}}"}"""
+            : $$"""{"ts":{{sentAt.ToUnixTimeSeconds() + 2}},"meta":"{{messageId}}"{{(code is null ? "" : $",\"code\":\"{code}\"")}}}""";
+        var callback = new PlannedRequest(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/json",
+            Encoding.UTF8.GetBytes($$"""[{"event":"{{(delivered ? "delivered" : "failed")}}","data":[{{record}}]}]"""), [],
+            [new EventKey(provider.Id, delivered ? "delivered" : "failed", messageId)])
+        {
+            Facts = [new EventFacts(null, delivered ? null : code ?? "none", delivered ? delay : null)],
+        };
+        return sent with { Then = callback };
     }
 
     private string StatsPath()

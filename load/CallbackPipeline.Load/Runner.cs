@@ -104,7 +104,8 @@ public sealed class Runner(Target target, Ledger ledger)
                 if (response.IsSuccessStatusCode)
                 {
                     recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), true, planned.Events.Length);
-                    ledger.Accept(planned.Events);
+                    ledger.Accept(planned.Events, planned.Facts);
+                    if (planned.Then is { } next) await SendAsync(next, Stopwatch.GetTimestamp(), recorder, retries);
                     return;
                 }
             }

@@ -40,6 +40,12 @@ public enum ScenarioKind
 
     /// <summary>One delivered event at a time to a probe provider, timed from its 2xx until the stats show it.</summary>
     Freshness,
+
+    /// <summary>
+    /// Messages with insights to verify: a sent event with a destination, then its delivery at a known delay or its
+    /// failure with a known code.
+    /// </summary>
+    Messages,
 }
 
 /// <param name="Name">Shown in reports.</param>
