@@ -2,7 +2,7 @@
 # Takes every figure of docs/performance.md in one run on this machine: its own Redis (AOF, appendfsync always, as
 # shipped) and PostgreSQL under .local/perf, the host in the role each figure needs, the harness as generator (and
 # wrk for a cross-check of the ingest ratio).
-# Usage: load/measure.sh   (12–15 minutes; reports land in load/reports/). Needs jq, wrk and redis-benchmark
+# Usage: load/measure.sh   (15–20 minutes; reports land in load/reports/). Needs jq, wrk and redis-benchmark
 # (installed from Debian's packages when missing). Each harness run's phase and result are read with jq from its
 # --status and --result files under .local/perf.
 set -euo pipefail
@@ -24,12 +24,12 @@ stop() { local pid=$1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$
 cleanup() { stop "$host_pid"; stop "$worker_pid"; cbp_stop_redis "$redis_port"; cbp_stop_postgres "$data/postgres"; }
 trap cleanup EXIT
 
-launch() { # port, role, extra env...
-  local on=$1 role=$2; shift 2
+launch() { # port, role, extra env...: the build in $app, or in $use_app when set
+  local on=$1 role=$2 dir=${use_app:-$app}; shift 2
   env "$@" Auth__OperatorKey="$key" ConnectionStrings__redis="127.0.0.1:$redis_port" \
     ConnectionStrings__postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=perf" \
     ASPNETCORE_URLS="http://127.0.0.1:$on" Logging__LogLevel__Default=Warning Queue__MaxDepth=50000000 \
-    dotnet "$app/CallbackPipeline.Api.dll" --contentRoot "$app" --role "$role" > "$data/host-$role-$on.log" 2>&1 &
+    dotnet "$dir/CallbackPipeline.Api.dll" --contentRoot "$dir" --role "$role" > "$data/host-$role-$on.log" 2>&1 &
   launched=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$on/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
   echo "host did not start"; exit 1
@@ -162,6 +162,12 @@ cbp_start_postgres "$data/postgres" "$pg_port"
 cbp_create_database "$pg_port" perf
 dotnet publish src/CallbackPipeline.Api -c Release -o "$app" -v quiet -nologo >/dev/null
 dotnet build load/CallbackPipeline.Load -c Release -v quiet -nologo >/dev/null
+# The drain A/B's other side: the last build before insights were counted, from git.
+insights_base=$(git rev-parse --short 56ffdb6^)
+rm -rf "$data/src-before"; git worktree prune
+git worktree add --detach --force "$data/src-before" "$insights_base" >/dev/null 2>&1
+dotnet publish "$data/src-before/src/CallbackPipeline.Api" -c Release -o "$data/app-before" -v quiet -nologo >/dev/null
+git worktree remove --force "$data/src-before"
 # The key names, from the code that defines them, for the host's own key prefix.
 prefix=$(jq -r .Redis.KeyPrefix "$app/appsettings.json")
 stream=$(dotnet "$harness" keys --prefix "$prefix" | jq -r .stream)
@@ -185,11 +191,27 @@ drain() {
   wait "$drain_pid"; cat "$data/drain.out"
   stop "$worker_pid"; worker_pid=""
 }
+drain_rate() { grep -o '[0-9]* events/s' "$data/drain.out" | cut -d' ' -f1; }
 echo "== drain: 1,000,000 events pre-filled (100 a message), one worker, the receiver idle"
 drain
 echo "== drain in steady state: the same on an empty Redis, the providers' two earlier dedup generations holding 1,000,000 records each"
 redis-cli -p "$redis_port" flushall >/dev/null
 drain --earlier-generations 2
+echo "== drain A/B: the build before insights ($insights_base) and this one, alternated, 1,000,000 events of the insights mix"
+echo "   (each message's sent event with a country, then its delivery or, 1 in 10, a failure with a code)"
+for round in 1 2; do
+  for build in before this; do
+    redis-cli -p "$redis_port" flushall >/dev/null
+    if [ "$build" = before ]; then use_app="$data/app-before"; else use_app=""; fi
+    drain --mix insights > /dev/null
+    rate=$(drain_rate)
+    echo "round $round, $build: $rate events/s"
+    if [ "$build" = before ]; then before_rate=$rate; else
+      awk -v b="$before_rate" -v t="$rate" 'BEGIN { printf "round %d: this build at %.1f %% of the one before insights\n", '"$round"', 100 * t / b }'
+    fi
+  done
+done
+use_app=""
 echo "== the floor of exact counting in this Redis: load/script-floor.lua with small hashes, then with a key a record;"
 echo "   500 events a call (the worker's), 4 connections"
 for record in hash key; do
@@ -247,3 +269,4 @@ stop_host
 
 echo "== Redis memory per dedup record"
 dotnet "$harness" dedup-memory --redis "127.0.0.1:$redis_port" --records 1000000
+dotnet "$harness" dedup-memory --redis "127.0.0.1:$redis_port" --records 1000000 --mix insights

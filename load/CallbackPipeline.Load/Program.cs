@@ -17,8 +17,8 @@ static int Usage()
         usage:
           run <scenario.json> --target http://127.0.0.1:8080 --operator-key KEY [--reports load/reports] [--host-pid PID] [--verify-timeout 60]
               [--rate NAME=N[,NAME=N]] [--during SECONDS|hh:mm:ss] [--retries N] [--fail-percent P] [--status FILE] [--result FILE]
-          drain --redis 127.0.0.1:16379 --prefix cbp --events 1000000 [--per-message 100] [--earlier-generations 2] [--dedup-generations 2] [--status FILE]
-          dedup-memory --redis 127.0.0.1:16379 [--records 1000000]
+          drain --redis 127.0.0.1:16379 --prefix cbp --events 1000000 [--per-message 100] [--earlier-generations 2] [--dedup-generations 2] [--mix delivered|insights] [--status FILE]
+          dedup-memory --redis 127.0.0.1:16379 [--records 1000000] [--mix delivered|insights]
           keys [--prefix cbp]
         """);
     return 2;

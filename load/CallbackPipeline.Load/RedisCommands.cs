@@ -18,11 +18,14 @@ public static class RedisCommands
     /// <c>--earlier-generations N</c>, the same providers first get as many dedup records in each of the N dedup
     /// generations before the present one, so the worker looks in populated generations as it does in steady state;
     /// <c>--dedup-generations K</c> sizes those generations for a worker started with
-    /// <c>Counting__DedupGenerations=K</c> (default: the shipped setting).
+    /// <c>Counting__DedupGenerations=K</c> (default: the shipped setting). With <c>--mix insights</c> the queue holds
+    /// what insights count: each message's sent event with its country, then its delivered event (1 message in 10:
+    /// failed, with a code) a known time later; the default, <c>delivered</c>, is one delivered event per message.
     /// </summary>
     public static async Task<int> DrainAsync(Arguments args)
     {
         var total = args.GetInt("events", 1_000_000);
+        var insights = Mix(args);
         var perMessage = args.GetInt("per-message", 100);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(args.Get("redis"));
         var keys = new RedisKeys(args.Get("prefix", "cbp"));
@@ -48,7 +51,7 @@ public static class RedisCommands
         for (var sent = 0; sent < total; sent += perMessage)
         {
             var events = Enumerable.Range(sent, Math.Min(perMessage, total - sent))
-                .Select(i => new CallbackEvent($"drain-{i % 50}", EventKind.Delivered, $"{run}-{i}", null, now, day)).ToList();
+                .Select(i => MixedEvent("drain", $"{run}-", i, insights, now, day)).ToList();
             writes.Add(queue.EnqueueAsync(events, null, CancellationToken.None));
             if (writes.Count >= 256)
             {
@@ -90,11 +93,13 @@ public static class RedisCommands
     /// Applies <c>--records</c> distinct delivered events through the counting script twice, a dedup generation apart, and
     /// reports Redis memory per dedup record: first in a provider's first generation (buckets sized by
     /// <c>Counting:DedupFirstBucketBits</c>), then in the next one, sized from the first (the steady state, where every
-    /// new record is also looked for in the generation before: compare the two times).
+    /// new record is also looked for in the generation before: compare the two times). <c>--mix insights</c> makes the
+    /// records those of sent events with a country and their deliveries, as the drain's.
     /// </summary>
     public static async Task<int> DedupMemoryAsync(Arguments args)
     {
         var records = args.GetInt("records", 1_000_000);
+        var insights = Mix(args);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(args.Get("redis") + ",allowAdmin=true");
         var prefix = $"mem{Guid.NewGuid():N}"[..12];
         var keys = new RedisKeys(prefix);
@@ -108,16 +113,17 @@ public static class RedisCommands
             var timer = Stopwatch.StartNew();
             var now = clock.GetUtcNow();
             var day = DateOnly.FromDateTime(now.UtcDateTime);
+            var run = $"{name[0]}{Guid.NewGuid():N}"[..12] + "-";
             const int batch = 500;
             for (var i = 0; i < records; i += batch)
             {
                 var events = Enumerable.Range(i, Math.Min(batch, records - i))
-                    .Select(n => new CallbackEvent($"mem-{n % 50}", EventKind.Delivered, $"{n:D10}-{Guid.NewGuid():N}"[..24], null, now.ToUnixTimeSeconds(), day));
+                    .Select(n => MixedEvent("mem", run, n, insights, now.ToUnixTimeSeconds(), day));
                 await counters.ApplyAsync(events, CancellationToken.None);
             }
             var after = UsedMemory(await server.InfoAsync("memory"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: {records} dedup records of 50 providers: {(after - before) / 1024.0 / 1024.0:F1} MiB, {(after - before) / (double)records:F1} bytes per record; applied one call at a time in {timer.Elapsed.TotalSeconds:F1} s"));
+                $"{name}{(insights ? ", insights mix" : "")}: {records} dedup records of 50 providers: {(after - before) / 1024.0 / 1024.0:F1} MiB, {(after - before) / (double)records:F1} bytes per record; applied one call at a time in {timer.Elapsed.TotalSeconds:F1} s"));
         }
 
         foreach (var key in server.Keys(pattern: $"{prefix}:*", pageSize: 1000)) await redis.GetDatabase().KeyDeleteAsync(key, CommandFlags.FireAndForget);
@@ -141,6 +147,33 @@ public static class RedisCommands
             dirtyDays = (string)anyProvider.Dirty!,
         }));
         return 0;
+    }
+
+    private static bool Mix(Arguments args) => args.Get("mix", "delivered") switch
+    {
+        "delivered" => false,
+        "insights" => true,
+        var other => throw new ArgumentException($"--mix is delivered or insights, not {other}"),
+    };
+
+    private static readonly string[] MixCountries = ["US", "GB", "IN", "BR", "DE"];
+
+    /// <summary>
+    /// The <paramref name="i"/>-th event of a run, of 50 providers (message n to provider n mod 50, its country and outcome from n / 50). Delivered: one delivered event per message at
+    /// <paramref name="now"/>. Insights: message i / 2's sent event (even i, with a country, 2 minutes ago) or its outcome
+    /// (odd i, 1 to 60 s later: delivered, or failed with a code for 1 message in 10).
+    /// </summary>
+    private static CallbackEvent MixedEvent(string providers, string run, int i, bool insights, long now, DateOnly day)
+    {
+        if (!insights) return new CallbackEvent($"{providers}-{i % 50}", EventKind.Delivered, $"{run}{i}", null, now, day);
+        var message = i / 2;
+        var provider = $"{providers}-{message % 50}";
+        var nth = message / 50;
+        var sentAt = now - 120;
+        if (i % 2 == 0) return new CallbackEvent(provider, EventKind.Sent, $"{run}{message}", null, sentAt, day) { Country = MixCountries[nth % MixCountries.Length] };
+        return nth % 10 == 0
+            ? new CallbackEvent(provider, EventKind.Failed, $"{run}{message}", null, sentAt + 1 + (nth % 60), day) { Code = "30003", Description = "Unreachable destination handset" }
+            : new CallbackEvent(provider, EventKind.Delivered, $"{run}{message}", null, sentAt + 1 + (nth % 60), day);
     }
 
     /// <summary>The system clock moved by a fixed offset, to apply events in an earlier dedup generation.</summary>
