@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -83,6 +84,94 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "callbackpipeline-dashboard-stats.png"), FullPage = true });
     }
 
+    /// <summary>
+    /// Six messages sent 10 minutes ago: three to India (by number), two to the US (by country), one without a
+    /// destination. Four are delivered, two 3 s after they were sent and two 45 s after; one US message and the one
+    /// without a destination fail with generic codes 905 (unreachable) and 910 (invalid number).
+    /// </summary>
+    private async Task<(TestAccount Account, JsonObject Provider)> SeedInsightsAsync(string name)
+    {
+        var account = await app.CreateAccountAsync("Asia/Kolkata");
+        var provider = await account.CreateProviderAsync(name: name);
+        var id = provider["id"]!.GetValue<string>();
+        var sentAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await account.PostEventsAsync(
+            new { providerId = id, messageId = "i1", type = "sent", timestamp = sentAt, to = "+919812345678" },
+            new { providerId = id, messageId = "i2", type = "sent", timestamp = sentAt, to = "+919812345679" },
+            new { providerId = id, messageId = "i3", type = "sent", timestamp = sentAt, to = "+919812345670" },
+            new { providerId = id, messageId = "i4", type = "sent", timestamp = sentAt, country = "US" },
+            new { providerId = id, messageId = "i5", type = "sent", timestamp = sentAt, country = "US" },
+            new { providerId = id, messageId = "i6", type = "sent", timestamp = sentAt });
+        var ts = sentAt.ToUnixTimeSeconds();
+        await account.PostCallbackAsync(provider, $$"""
+            [{"event":"delivered","data":[{"ts":{{ts + 3}},"meta":"i1"},{"ts":{{ts + 3}},"meta":"i2"},{"ts":{{ts + 45}},"meta":"i3"},{"ts":{{ts + 45}},"meta":"i4"}]},
+             {"event":"failed","data":[{"ts":{{ts + 5}},"meta":"i5","code":"905"},{"ts":{{ts + 5}},"meta":"i6","code":"910"}]}]
+            """);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata")).DateTime)
+            .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await account.StatsUntilAsync(id, today, today, s => s.Total("sent") >= 6 && s.Total("delivered") >= 4 && s.Total("failed") >= 2);
+        return (account, provider);
+    }
+
+    [Fact]
+    public async Task TheProviderPage_ShowsWhyMessagesFail_HowFastTheyLand_AndWhere()
+    {
+        var (account, _) = await SeedInsightsAsync("Insight Route");
+        var page = await app.SignedInPageAsync(account.ReadKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Insight Route" }).ClickAsync();
+        await Assertions.Expect(Card(page, "failed")).ToHaveTextAsync("2");
+
+        var categories = page.Locator("#failure-categories tbody tr");
+        await Assertions.Expect(categories).ToHaveCountAsync(2);
+        await Assertions.Expect(categories.Nth(0)).ToHaveTextAsync(new Regex("^Invalid number\\s*1\\s*50%$"));
+        await Assertions.Expect(categories.Nth(1)).ToHaveTextAsync(new Regex("^Unreachable\\s*1\\s*50%$"));
+        await Assertions.Expect(page.Locator("#failure-codes tr[data-code='905']")).ToContainTextAsync("Failed subscriber error");
+        await Assertions.Expect(page.Locator("#failure-codes tr[data-code='910']")).ToContainTextAsync("Invalid subscriber");
+
+        await Assertions.Expect(page.Locator("#latency [data-latency='messages']")).ToHaveTextAsync("4");
+        await Assertions.Expect(page.Locator("#latency [data-latency='p50']")).ToHaveTextAsync("≤ 5 s");
+        await Assertions.Expect(page.Locator("#latency [data-latency='p90']")).ToHaveTextAsync("≤ 1 min");
+        await Assertions.Expect(page.Locator("#latency [data-latency='p99']")).ToHaveTextAsync("≤ 1 min");
+        await Assertions.Expect(page.Locator("#latency-buckets tr[data-le='5'] td").First).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#latency-buckets tr[data-le='60'] td").First).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#latency-buckets tbody tr")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("#latency-buckets tr[data-le='10'] td").First).ToHaveTextAsync("0");
+        Assert.Equal(7, await page.EvaluateAsync<int>("window.callbackPipelineCharts.latency.data[0].length"));
+        var today = await page.EvaluateAsync<int[]>("window.callbackPipelineCharts.latency.data.slice(1).map(s => s.at(-1))");
+        Assert.Equal([5, 60], today);
+
+        var countries = page.Locator("#country-rows tbody tr");
+        await Assertions.Expect(countries).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#country-rows tr[data-country='IN']")).ToHaveTextAsync(new Regex("India \\(IN\\)\\s*3\\s*3\\s*0\\s*100%"));
+        await Assertions.Expect(page.Locator("#country-rows tr[data-country='US']")).ToHaveTextAsync(new Regex("\\(US\\)\\s*2\\s*1\\s*1\\s*50%"));
+        await Assertions.Expect(page.Locator("#country-rows tr[data-country='unknown']")).ToHaveTextAsync(new Regex("Unknown\\s*1\\s*0\\s*1\\s*0%"));
+        var top = (await page.Locator("#failures").BoundingBoxAsync())!;
+        var bottom = (await page.Locator("#countries").BoundingBoxAsync())!;
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(Path.GetTempPath(), "callbackpipeline-dashboard-insights.png"),
+            FullPage = true,
+            Clip = new Clip { X = top.X - 8, Y = top.Y - 8, Width = top.Width + 16, Height = bottom.Y + bottom.Height - top.Y + 16 },
+        });
+    }
+
+    [Fact]
+    public async Task TheProvidersList_ComparesDeliveryRate_TimeToDeliver_AndTopFailure()
+    {
+        var (account, _) = await SeedInsightsAsync("Compared Route");
+        await account.CreateProviderAsync(name: "Quiet Route");
+        var page = await app.SignedInPageAsync(account.ReadKey);
+
+        var compared = page.Locator("tr").Filter(new() { HasText = "Compared Route" });
+        await Assertions.Expect(compared.Locator("[data-figure='deliveryRate']")).ToHaveTextAsync("66.67%");
+        await Assertions.Expect(compared.Locator("[data-figure='timeToDeliver']")).ToHaveTextAsync("≤ 5 s / ≤ 1 min");
+        await Assertions.Expect(compared.Locator("[data-figure='topFailure']")).ToHaveTextAsync("Invalid number (50%)");
+        var quiet = page.Locator("tr").Filter(new() { HasText = "Quiet Route" });
+        await Assertions.Expect(quiet.Locator("[data-figure='timeToDeliver']")).ToHaveTextAsync("–");
+        await Assertions.Expect(quiet.Locator("[data-figure='topFailure']")).ToHaveTextAsync("None");
+        await Assertions.Expect(page.Locator("#comparison-range")).ToHaveTextAsync("Last 7 days in Asia/Kolkata");
+    }
+
     [Fact]
     public async Task TogglingASeries_HidesItFromTheDeliveryChart()
     {
@@ -95,7 +184,7 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
 
         Assert.False(await page.EvaluateAsync<bool>("window.callbackPipelineCharts.delivery.series[2].show"));
         Assert.True(await page.EvaluateAsync<bool>("window.callbackPipelineCharts.delivery.series[1].show"));
-        await Assertions.Expect(page.Locator("#chart-delivery .u-legend tr.u-series").Nth(2)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("u-off"));
+        await Assertions.Expect(page.Locator("#chart-delivery .u-legend tr.u-series").Nth(2)).ToHaveClassAsync(new Regex("u-off"));
     }
 
     [Fact]

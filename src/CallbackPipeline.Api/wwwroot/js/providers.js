@@ -1,30 +1,39 @@
 import { api } from "./api.js";
 import { kinds, labels } from "./kinds.js";
 import { state, showError } from "./main.js";
+import { addDays, categories, element, percent, percentile, today } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") node.textContent = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else if (value !== false && value != null) node.setAttribute(name, value === true ? "" : value);
-  }
-  node.append(...children);
-  return node;
-}
 
 export async function showProviders() {
   const status = $("providers-status");
   status.textContent = "Loading providers…";
   $("provider-rows").replaceChildren();
-  state.providers = (await api("GET", "/v1/providers")).json;
+  const to = today(state.me.timeZone);
+  const [providers, overview] = await Promise.all([
+    api("GET", "/v1/providers"),
+    api("GET", `/v1/stats?from=${addDays(to, -6)}&to=${to}`),
+  ]);
+  state.providers = providers.json;
+  const figures = new Map(overview.json.providers.map((p) => [p.providerId, p]));
   status.textContent = state.providers.length === 0 ? "No providers yet. Create one with POST /v1/providers." : "";
-  $("provider-rows").replaceChildren(...state.providers.map(row));
+  $("comparison-range").textContent = `Last 7 days in ${state.me.timeZone}`;
+  $("provider-rows").replaceChildren(...state.providers.map((p) => row(p, figures.get(p.id))));
 }
 
-function row(provider) {
+// The comparison columns: delivery rate, time to deliver and the largest failure category over the last 7 days.
+function comparison(figures) {
+  if (!figures) return [element("td", { text: "–" }), element("td", { text: "–" }), element("td", { text: "–" })];
+  const time = figures.timeToDeliver;
+  const top = figures.topFailure;
+  return [
+    element("td", { class: "number", "data-figure": "deliveryRate", text: figures.deliveryCallbacks ? percent(figures.deliveryRate) : "–" }),
+    element("td", { "data-figure": "timeToDeliver", text: time.messages ? `${percentile(time.p50, time.messages)} / ${percentile(time.p90, time.messages)}` : "–" }),
+    element("td", { "data-figure": "topFailure", text: top ? `${categories[top.category] ?? top.category} (${percent(top.share)})` : "None" }),
+  ];
+}
+
+function row(provider, figures) {
   const badges = element("td", {},
     element("span", { class: `badge ${provider.status}`, text: provider.status === "archived" ? "Archived" : "Active" }),
     provider.isDefault ? element("span", { class: "badge default", text: "Default" }) : "");
@@ -40,6 +49,7 @@ function row(provider) {
     element("th", { scope: "row" }, element("a", { href: `#/providers/${encodeURIComponent(provider.id)}`, text: provider.name })),
     element("td", { text: labels[provider.kind] ?? provider.kind }),
     badges,
+    ...comparison(figures),
     actions);
 }
 

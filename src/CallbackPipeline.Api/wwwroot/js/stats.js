@@ -1,24 +1,14 @@
 import { api } from "./api.js";
 import { labels } from "./kinds.js";
 import { state, showError } from "./main.js";
+import { addDays, BOUNDS, categories, country, decimal, duration, element, LAST_BOUND, number, percent, percentile, today } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 15000;
-const view = { providerId: null, etag: null, timer: null, charts: {}, stats: null };
+// The stats and the three insight routes, each polled with its own ETag.
+const ROUTES = { stats: "stats", failures: "stats/failures", latency: "stats/latency", countries: "stats/countries" };
+const view = { providerId: null, etags: {}, timer: null, charts: {}, data: {} };
 window.callbackPipelineCharts = view.charts;
-
-const number = new Intl.NumberFormat();
-const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2, minimumFractionDigits: 0 });
-
-function today(timeZone) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-}
-
-function addDays(date, days) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 function range() {
   const choice = $("range").value;
@@ -30,8 +20,8 @@ function range() {
 export async function showStats(providerId) {
   if (view.providerId !== providerId) {
     view.providerId = providerId;
-    view.etag = null;
-    view.stats = null;
+    view.etags = {};
+    view.data = {};
   }
   const provider = (await api("GET", `/v1/providers/${encodeURIComponent(providerId)}`)).json;
   $("provider-title").textContent = `${provider.name} · ${labels[provider.kind] ?? provider.kind}${provider.status === "archived" ? " (archived)" : ""}`;
@@ -51,14 +41,18 @@ async function load(showLoading) {
   if (showLoading) $("stats-status").textContent = "Loading stats…";
   try {
     const query = `from=${from}&to=${to}`;
-    const result = await api("GET", `/v1/providers/${encodeURIComponent(view.providerId)}/stats?${query}`, { etag: showLoading ? null : view.etag });
-    if (!result.notModified) {
-      view.etag = result.etag;
-      view.stats = result.json;
-      render(result.json);
+    const base = `/v1/providers/${encodeURIComponent(view.providerId)}`;
+    const results = await Promise.all(Object.entries(ROUTES).map(async ([name, route]) =>
+      [name, await api("GET", `${base}/${route}?${query}`, { etag: showLoading ? null : view.etags[name] })]));
+    for (const [name, result] of results) {
+      if (result.notModified) continue;
+      view.etags[name] = result.etag;
+      view.data[name] = result.json;
+      renderers[name](result.json);
     }
-    $("stats-status").textContent = view.stats.totals.sent + view.stats.totals.delivered + view.stats.totals.failed + view.stats.totals.clicks === 0
-      ? "No messages in this range yet." : `Updated ${new Date(view.stats.asOf).toLocaleTimeString()}`;
+    const t = view.data.stats.totals;
+    $("stats-status").textContent = t.sent + t.delivered + t.failed + t.clicks === 0
+      ? "No messages in this range yet." : `Updated ${new Date(view.data.stats.asOf).toLocaleTimeString()}`;
   } catch (error) {
     $("stats-status").textContent = "";
     showError(error);
@@ -71,7 +65,7 @@ function render(stats) {
   const figures = {
     sent: number.format(t.sent), delivered: number.format(t.delivered), clicks: number.format(t.clicks),
     failed: number.format(t.failed), errors: number.format(t.failed), clicked: number.format(t.clicked),
-    deliveryRate: `${decimal.format(stats.deliveryRate)}%`,
+    deliveryRate: percent(stats.deliveryRate),
     dailyAvgSent: decimal.format(stats.dailyAvgSent), dailyAvgDelivered: decimal.format(stats.dailyAvgDelivered),
   };
   for (const node of document.querySelectorAll("#stats [data-figure]")) node.textContent = figures[node.dataset.figure];
@@ -86,20 +80,74 @@ function render(stats) {
   for (const box of document.querySelectorAll("[data-series]")) toggle(box);
 }
 
-function chart(name, data, series) {
+// A panel shows its "none" line or its figures.
+function filled(panel, any) {
+  $(panel).querySelector("[data-empty]").hidden = any;
+  $(panel).querySelector("[data-filled]").hidden = !any;
+}
+
+const cell = (text, className) => element("td", { class: className, text });
+
+function renderFailures(failures) {
+  filled("failures", failures.failed > 0);
+  $("failure-categories").tBodies[0].replaceChildren(...failures.categories.map((c) => element("tr", { "data-category": c.category },
+    element("th", { scope: "row", text: categories[c.category] ?? c.category }),
+    cell(number.format(c.failed), "number"), cell(percent(c.share), "number"))));
+  $("failure-codes").tBodies[0].replaceChildren(...failures.codes.map((c) => element("tr", { "data-code": c.code },
+    element("th", { scope: "row", text: c.code === "none" ? "No code" : c.code === "other" ? "Other codes" : c.code }),
+    cell(c.description ?? ""), cell(c.category ? categories[c.category] ?? c.category : ""),
+    cell(number.format(c.failed), "number"), cell(percent(c.share), "number"))));
+}
+
+function renderLatency(latency) {
+  filled("latency", latency.messages > 0);
+  const figures = { messages: number.format(latency.messages), p50: percentile(latency.p50, latency.messages),
+    p90: percentile(latency.p90, latency.messages), p99: percentile(latency.p99, latency.messages) };
+  for (const node of document.querySelectorAll("#latency [data-latency]")) node.textContent = figures[node.dataset.latency];
+  // The distribution from the first to the last bucket with messages: the empty tails say nothing.
+  const used = latency.buckets.map((b, i) => b.messages > 0 ? i : -1).filter((i) => i >= 0);
+  const shown = used.length ? latency.buckets.slice(used[0], used.at(-1) + 1) : [];
+  const most = Math.max(1, ...shown.map((b) => b.messages));
+  $("latency-buckets").tBodies[0].replaceChildren(...shown.map((b) => {
+    const bar = element("span", { class: "bar" });
+    bar.style.width = `${(100 * b.messages / most).toFixed(1)}%`;
+    return element("tr", { "data-le": b.le ?? "open" },
+      element("th", { scope: "row", text: b.le == null ? `More than ${duration(LAST_BOUND)}` : duration(b.le) }),
+      cell(number.format(b.messages), "number"),
+      cell(percent(Math.round(b.messages * 10000 / latency.messages) / 100), "number"),
+      element("td", { class: "bar-cell" }, bar));
+  }));
+  if (latency.messages === 0) return;
+  const x = latency.series.map((d) => Date.parse(`${d.date}T00:00:00Z`) / 1000);
+  chart("latency", [x, latency.series.map((d) => d.p50), latency.series.map((d) => d.p90)],
+    [["p50", "#0891b2"], ["p90", "#b45309"]], { distr: 3, format: (v) => v == null ? "" : duration(v), splits: BOUNDS });
+}
+
+function renderCountries(result) {
+  filled("countries", result.countries.length > 0);
+  $("country-rows").tBodies[0].replaceChildren(...result.countries.map((c) => element("tr", { "data-country": c.country },
+    element("th", { scope: "row", text: country(c.country) }),
+    cell(number.format(c.sent), "number"), cell(number.format(c.delivered), "number"), cell(number.format(c.failed), "number"),
+    cell(percent(c.deliveryRate), "number"))));
+}
+
+const renderers = { stats: render, failures: renderFailures, latency: renderLatency, countries: renderCountries };
+
+function chart(name, data, series, y = {}) {
   const host = $(`chart-${name}`);
   view.charts[name]?.destroy();
   const width = Math.max(280, host.clientWidth);
   view.charts[name] = new uPlot({
     width, height: 220,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, y: y.distr ? { distr: y.distr } : {} },
     axes: [
       { stroke: "#334155", incrs: [86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400], space: 56, values: (u, ticks) => ticks.map(dayLabel) },
-      { stroke: "#334155" },
+      y.format ? { stroke: "#334155", size: 64, values: (u, ticks) => ticks.map(y.format),
+        ...(y.splits ? { splits: (u, axis, min, max) => y.splits.filter((b) => b >= min && b <= max), filter: (u, splits) => splits } : {}) } : { stroke: "#334155" },
     ],
     series: [{ label: "Date", value: (u, v) => v == null ? "" : new Date(v * 1000).toISOString().slice(0, 10) },
-      ...series.map(([label, stroke]) => ({ label, stroke, width: 2, points: { show: data[0].length <= 31 } }))],
+      ...series.map(([label, stroke]) => ({ label, stroke, width: 2, points: { show: data[0].length <= 31 }, ...(y.format ? { value: (u, v) => y.format(v) } : {}) }))],
   }, data, host);
 }
 
@@ -131,5 +179,5 @@ $("range-form").addEventListener("submit", (event) => { event.preventDefault(); 
 let resizeTimer;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { if (view.stats) render(view.stats); }, 150);
+  resizeTimer = setTimeout(() => { for (const [name, data] of Object.entries(view.data)) renderers[name](data); }, 150);
 });
