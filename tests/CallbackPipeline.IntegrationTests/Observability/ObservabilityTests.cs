@@ -121,21 +121,26 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
     }
 
     [Fact]
-    public async Task DeadLetters_CanBeListedAndReplayed_WithTheOperatorKey()
+    public async Task DeadLetters_CanBeListedAndReplayed_WithTheOperatorKey_AndKeepTheirInsightFields()
     {
         var account = await app.CreateAccountAsync();
         var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
         var queue = app.Services.GetRequiredService<IEventQueue>();
         var now = DateTimeOffset.UtcNow;
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
         var delivery = new QueueDelivery("0-1", null, null, 1, QueuePayload.Write(
-            [new CallbackEvent(id, EventKind.Sent, "replayed-1", null, now.ToUnixTimeSeconds(), DateOnly.FromDateTime(now.UtcDateTime))]));
+        [
+            new CallbackEvent(id, EventKind.Sent, "replayed-1", null, now.ToUnixTimeSeconds(), day) { Country = "IN" },
+            new CallbackEvent(id, EventKind.Sent, "replayed-2", null, now.ToUnixTimeSeconds(), day) { Country = "BR" },
+            new CallbackEvent(id, EventKind.Failed, "replayed-2", null, now.ToUnixTimeSeconds(), day) { Code = "905", Description = "Subscriber absent" },
+        ]));
         await queue.DeadLetterAsync(delivery, "test: set aside by hand", CancellationToken.None);
         using var op = app.Operator();
 
         var list = JsonNode.Parse(await op.GetStringAsync("/v1/admin/dead-letters"))!.AsArray();
         var entry = list.Single(e => e!["messageId"]!.GetValue<string>() == "0-1")!;
         Assert.Equal("test: set aside by hand", entry["reason"]!.GetValue<string>());
-        Assert.Equal(1, entry["events"]!.GetValue<int>());
+        Assert.Equal(3, entry["events"]!.GetValue<int>());
 
         using var admin = account.Admin();
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync("/v1/admin/dead-letters")).StatusCode);
@@ -144,7 +149,16 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
         Assert.Equal(HttpStatusCode.NotFound, (await op.PostAsync($"/v1/admin/dead-letters/{entry["id"]}/replay", null)).StatusCode);
 
         var today = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var stats = await account.StatsUntilAsync(id, today, today, s => s.Total("sent") >= 1);
-        Assert.Equal(1, stats.Total("sent"));
+        var stats = await account.StatsUntilAsync(id, today, today, s => s.Total("sent") >= 2 && s.Total("failed") >= 1);
+        Assert.Equal(2, stats.Total("sent"));
+        Assert.Equal(1, stats.Total("failed"));
+        using var reader = account.Reader();
+        var failures = JsonNode.Parse(await reader.GetStringAsync($"/v1/providers/{id}/stats/failures?from={today}&to={today}"))!;
+        var code = failures["codes"]!.AsArray().Single()!;
+        Assert.Equal("905", code["code"]!.GetValue<string>());
+        Assert.Equal("unreachable", code["category"]!.GetValue<string>());
+        var countries = JsonNode.Parse(await reader.GetStringAsync($"/v1/providers/{id}/stats/countries?from={today}&to={today}"))!["countries"]!.AsArray()
+            .ToDictionary(c => c!["country"]!.GetValue<string>(), c => (Sent: c!["sent"]!.GetValue<long>(), Failed: c!["failed"]!.GetValue<long>()));
+        Assert.Equal(new Dictionary<string, (long, long)> { ["BR"] = (1, 1), ["IN"] = (1, 0) }, countries);
     }
 }
