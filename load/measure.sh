@@ -184,12 +184,26 @@ wrk_ratio
 # drain [harness options...]: a worker started once the queue is full, timed until it is empty.
 drain() {
   rm -f "$data/drain.status"
-  dotnet "$harness" drain --redis "127.0.0.1:$redis_port" --prefix "$prefix" --events 1000000 --per-message 100 --status "$data/drain.status" "$@" > "$data/drain.out" &
-  local drain_pid=$!
+  local events=1000000
+  dotnet "$harness" drain --redis "127.0.0.1:$redis_port" --prefix "$prefix" --events "$events" --per-message 100 --status "$data/drain.status" "$@" > "$data/drain.out" &
+  local drain_pid=$! redis_pid worker_ticks
   wait_phase drain filled
+  redis_pid=$(cat "$data/redis/redis.pid")
+  redis-cli -p "$redis_port" config resetstat >/dev/null
+  local redis_ticks=$(cpu_ticks "$redis_pid")
   launch $((port + 1)) worker; worker_pid=$launched
   wait "$drain_pid"; cat "$data/drain.out"
+  worker_ticks=$(cpu_ticks "$worker_pid")
+  redis_ticks=$(( $(cpu_ticks "$redis_pid") - redis_ticks ))
   stop "$worker_pid"; worker_pid=""
+  # Where the time went, per event: Redis's own accounting of the counting script and of the commands it made,
+  # and the CPU time of Redis and of the worker (its start-up included) from /proc.
+  redis-cli -p "$redis_port" info commandstats | tr -d '\r' | awk -F'[:=,]' -v ev="$events" -v r="$redis_ticks" -v w="$worker_ticks" -v hz="$(getconf CLK_TCK)" '
+    /^cmdstat_(evalsha|hsetnx|hget|hmget|hexists|expireat|hincrby)/ { name = substr($1, 9); us[name] = $5 }
+    END { inner = 0; line = ""
+      for (n in us) if (n != "evalsha") { inner += us[n]; if (us[n] / ev >= 0.05) line = line sprintf(" %s %.1f,", n, us[n] / ev) }
+      printf "per event: script %.1f us of Redis time (commands inside it%s the rest %.1f us); CPU: Redis %.1f us, worker %.1f us\n",
+        us["evalsha"] / ev, line, (us["evalsha"] - inner) / ev, r * 1e6 / hz / ev, w * 1e6 / hz / ev }'
 }
 drain_rate() { grep -o '[0-9]* events/s' "$data/drain.out" | cut -d' ' -f1; }
 echo "== drain: 1,000,000 events pre-filled (100 a message), one worker, the receiver idle"
@@ -203,9 +217,9 @@ for round in 1 2; do
   for build in before this; do
     redis-cli -p "$redis_port" flushall >/dev/null
     if [ "$build" = before ]; then use_app="$data/app-before"; else use_app=""; fi
-    drain --mix insights > /dev/null
+    drain --mix insights > "$data/drain-ab.out"
     rate=$(drain_rate)
-    echo "round $round, $build: $rate events/s"
+    echo "round $round, $build: $rate events/s; $(grep '^per event' "$data/drain-ab.out")"
     if [ "$build" = before ]; then before_rate=$rate; else
       awk -v b="$before_rate" -v t="$rate" 'BEGIN { printf "round %d: this build at %.1f %% of the one before insights\n", '"$round"', 100 * t / b }'
     fi
