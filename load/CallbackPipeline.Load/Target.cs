@@ -56,14 +56,31 @@ public sealed class Target(HttpClient http)
         }
     }
 
-    public async Task<JsonObject> SendAsync(HttpMethod method, string path, string key, object? body = null)
+    public async Task<JsonObject> SendAsync(HttpMethod method, string path, string key, object? body = null) =>
+        (await SendWithLinkAsync(method, path, key, body)).Body;
+
+    /// <summary>The overview's providers over every page (the host pages them: docs/api.md, "Paging").</summary>
+    public async Task<List<JsonNode>> OverviewProvidersAsync(string path, string key)
+    {
+        var providers = new List<JsonNode>();
+        for (string? next = $"{path}&limit=500"; next is not null;)
+        {
+            var (body, link) = await SendWithLinkAsync(HttpMethod.Get, next, key);
+            providers.AddRange(body["providers"]!.AsArray().Select(p => p!));
+            next = link is null ? null : link[1..link.IndexOf('>', StringComparison.Ordinal)];
+        }
+        return providers;
+    }
+
+    private async Task<(JsonObject Body, string? Link)> SendWithLinkAsync(HttpMethod method, string path, string key, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!.AsObject();
+        var link = response.Headers.TryGetValues("Link", out var links) ? links.Single() : null;
+        return (JsonNode.Parse(text)!.AsObject(), link);
     }
 }
 

@@ -39,8 +39,7 @@ public sealed class Verifier(Target target, Ledger ledger)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var path = string.Create(CultureInfo.InvariantCulture, $"/v1/stats?from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}");
-        var stats = await target.SendAsync(HttpMethod.Get, path, target.ReadKey);
-        var counted = stats["providers"]!.AsArray().ToDictionary(p => p!["providerId"]!.GetValue<string>(), p => p!["totals"]!);
+        var counted = (await target.OverviewProvidersAsync(path, target.ReadKey)).ToDictionary(p => p["providerId"]!.GetValue<string>(), p => p["totals"]!);
         var rows = new List<VerificationRow>();
         foreach (var provider in target.AllProviders)
         {

@@ -27,11 +27,18 @@ public static class ProviderEndpoints
         return routes;
     }
 
-    private static async Task<Ok<IEnumerable<ProviderView>>> ListAsync(HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)
+    private static async Task<Results<Ok<IEnumerable<ProviderView>>, ProblemHttpResult>> ListAsync(
+        HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)
     {
         var caller = Caller.From(context);
-        var providers = await store.ListAsync(caller.AccountId, ct);
-        return TypedResults.Ok(providers.Select(p => ProviderView.From(p, urls, caller.IsAdmin)));
+        if (!Page.TryRead(context.Request, out var page, out var problem)) return problem!;
+        // One more than the page, to know whether a next one exists.
+        var providers = await store.ListPageAsync(caller.AccountId, page.After, page.Limit + 1, ct);
+        if (providers.Count > page.Limit)
+        {
+            context.Response.Headers.Link = Page.NextLink(context.Request, Page.Encode(ProviderPosition.Of(providers[page.Limit - 1])));
+        }
+        return TypedResults.Ok(providers.Take(page.Limit).Select(p => ProviderView.From(p, urls, caller.IsAdmin)));
     }
 
     private static async Task<Results<Ok<ProviderView>, ProblemHttpResult>> GetAsync(string id, HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)

@@ -12,12 +12,16 @@ public sealed class StatsAnswer
 {
     private const string ContentType = "application/json; charset=utf-8";
 
-    private StatsAnswer(byte[] body, string etag, IResult? problem)
+    private StatsAnswer(byte[] body, string etag, IResult? problem, string? next = null)
     {
         Body = body;
         ETag = etag;
         Problem = problem;
+        Next = next;
     }
+
+    /// <summary>The cursor of the next page, for answers that are a page (the overview's providers), else null.</summary>
+    public string? Next { get; }
 
     public byte[] Body { get; }
 
@@ -25,10 +29,10 @@ public sealed class StatsAnswer
 
     public IResult? Problem { get; }
 
-    public static StatsAnswer Of<T>(T withoutAsOf, T answer, JsonSerializerOptions options)
+    public static StatsAnswer Of<T>(T withoutAsOf, T answer, JsonSerializerOptions options, string? next = null)
     {
         var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(withoutAsOf, options));
-        return new StatsAnswer(JsonSerializer.SerializeToUtf8Bytes(answer, options), $"\"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}\"", null);
+        return new StatsAnswer(JsonSerializer.SerializeToUtf8Bytes(answer, options), $"\"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}\"", null, next);
     }
 
     public static StatsAnswer Failed(IResult problem) => new([], "", problem);
@@ -37,6 +41,7 @@ public sealed class StatsAnswer
     public IResult Send(HttpContext context)
     {
         if (Problem is not null) return Problem;
+        if (Next is not null) context.Response.Headers.Link = Api.Page.NextLink(context.Request, Next);
         context.Response.Headers.ETag = ETag;
         context.Response.Headers.CacheControl = "no-cache";
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();

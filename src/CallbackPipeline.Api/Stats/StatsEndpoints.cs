@@ -76,7 +76,8 @@ public static class StatsEndpoints
         StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json)
     {
         var caller = Caller.From(context);
-        var answer = await cache.GetAsync(caller.AccountId, $"account {from} {to}", async () =>
+        if (!Page.TryRead(context.Request, out var page, out var problem)) return problem!;
+        var answer = await cache.GetAsync(caller.AccountId, $"account {from} {to} {page.Limit} {context.Request.Query["cursor"]}", async () =>
         {
             var ct = CancellationToken.None;
             var started = Stopwatch.GetTimestamp();
@@ -100,10 +101,14 @@ public static class StatsEndpoints
             }).ToList();
             var all = Sum(summaries.Select(s => s.Totals));
             var withCallbacks = Sum(summaries.Where(s => s.DeliveryCallbacks).Select(s => s.Totals));
+            // The totals and rates cover every provider; the list is the page.
+            var after = list.Select((p, i) => (p, i)).Where(x => page.After is null || page.After.IsBefore(x.p)).Select(x => x.i).ToList();
+            var shown = after.Take(page.Limit).ToList();
+            var next = after.Count > page.Limit ? Page.Encode(ProviderPosition.Of(list[shown[^1]])) : null;
             var stats = new AccountStats(range.From, range.To, range.Days, account.TimeZone, all,
-                Figures.DeliveryRate(withCallbacks, true), Figures.Ctr(withCallbacks, true), summaries, default);
+                Figures.DeliveryRate(withCallbacks, true), Figures.Ctr(withCallbacks, true), shown.Select(i => summaries[i]).ToList(), default);
             metrics.StatsDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return StatsAnswer.Of(stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions);
+            return StatsAnswer.Of(stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions, next);
         });
         return answer.Send(context);
     }

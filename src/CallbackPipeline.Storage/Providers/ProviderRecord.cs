@@ -22,6 +22,19 @@ public sealed record ProviderRecord(
     public string? CallbackToken => Secrets[ProviderKindSpec.CallbackToken]?.GetValue<string>();
 }
 
+/// <summary>
+/// A provider's place in its account's stable order: creation time, then id (ordinal), as
+/// <see cref="ProviderStore.ListAsync"/> lists them.
+/// </summary>
+public sealed record ProviderPosition(DateTimeOffset CreatedAt, string Id)
+{
+    public static ProviderPosition Of(ProviderRecord provider) => new(provider.CreatedAt, provider.Id);
+
+    /// <summary>Whether <paramref name="provider"/> comes after this position.</summary>
+    public bool IsBefore(ProviderRecord provider) =>
+        provider.CreatedAt > CreatedAt || (provider.CreatedAt == CreatedAt && string.CompareOrdinal(provider.Id, Id) > 0);
+}
+
 /// <summary>What the receiver needs to route and verify a callback: the provider and its account's reporting time zone.</summary>
 public sealed record ProviderRoute(ProviderRecord Provider, string TimeZone);
 

@@ -12,14 +12,39 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
         "p.id, p.account_id, p.name, p.kind, p.status, p.is_default, p.delivery_callbacks, p.settings::text, p.secrets, " +
         "p.previous_token, p.previous_token_expires_at, p.created_at, p.archived_at";
 
+    /// <summary>The stable order of an account's providers (<see cref="ProviderPosition"/>).</summary>
+    private const string Order = "order by p.created_at, p.id collate \"C\"";
+
     /// <summary>The account's providers. <paramref name="withSecrets"/> false skips decrypting them, for reads that show none (stats).</summary>
     public async Task<IReadOnlyList<ProviderRecord>> ListAsync(string accountId, CancellationToken cancellationToken, bool withSecrets = true)
     {
         try
         {
-            await using var command = dataSource.CreateCommand($"select {Columns} from providers p where p.account_id = $1 order by p.created_at, p.id");
+            await using var command = dataSource.CreateCommand($"select {Columns} from providers p where p.account_id = $1 {Order}");
             command.Parameters.AddWithValue(accountId);
             return await ReadAsync(command, cancellationToken, withSecrets);
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> of the account's providers after <paramref name="after"/> (from the first when null), in the order of <see cref="ListAsync"/>.</summary>
+    public async Task<IReadOnlyList<ProviderRecord>> ListPageAsync(string accountId, ProviderPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand($"""
+                select {Columns} from providers p
+                where p.account_id = $1 and ($2::timestamptz is null or p.created_at > $2 or (p.created_at = $2 and p.id collate "C" > $3))
+                {Order} limit $4
+                """);
+            command.Parameters.AddWithValue(accountId);
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.AddWithValue(after?.Id ?? "");
+            command.Parameters.AddWithValue(limit);
+            return await ReadAsync(command, cancellationToken, withSecrets: true);
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
         {

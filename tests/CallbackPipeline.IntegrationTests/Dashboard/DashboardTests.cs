@@ -173,6 +173,24 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     }
 
     [Fact]
+    public async Task TheProvidersList_ShowsAPageOf100_AndTheRestOnAsking()
+    {
+        var account = await app.CreateAccountAsync();
+        for (var i = 0; i < 101; i++) await account.CreateProviderAsync(name: $"Route {i:D3}");
+        var page = await app.SignedInPageAsync(account.ReadKey);
+
+        var rows = page.Locator("#provider-rows tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(100);
+        await Assertions.Expect(rows.Last).ToContainTextAsync("Route 099");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show more providers" }).ClickAsync();
+
+        await Assertions.Expect(rows).ToHaveCountAsync(101);
+        await Assertions.Expect(rows.Last).ToContainTextAsync("Route 100");
+        await Assertions.Expect(rows.Last.Locator("[data-figure='topFailure']")).ToHaveTextAsync("None");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Show more providers" })).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task TogglingASeries_HidesItFromTheDeliveryChart()
     {
         var (account, _) = await SeedAsync();

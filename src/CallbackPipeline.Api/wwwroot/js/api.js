@@ -23,5 +23,11 @@ export async function api(method, path, { body, etag } = {}) {
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
   if (!response.ok) throw new ApiError(response.status, json);
-  return { json, etag: response.headers.get("ETag") };
+  return { json, etag: response.headers.get("ETag"), next: nextCursor(response.headers.get("Link")) };
+}
+
+// The cursor of the next page, from a `Link: <…>; rel="next"` header, or null on the last page.
+function nextCursor(link) {
+  const url = link?.match(/^<([^>]+)>; rel="next"$/)?.[1];
+  return url ? new URL(url, location.origin).searchParams.get("cursor") : null;
 }

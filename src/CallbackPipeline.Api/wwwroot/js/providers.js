@@ -5,20 +5,31 @@ import { addDays, categories, element, percent, percentile, today } from "./form
 
 const $ = (id) => document.getElementById(id);
 
+const PAGE = 100;
+
 export async function showProviders() {
   const status = $("providers-status");
   status.textContent = "Loading providers…";
   $("provider-rows").replaceChildren();
-  const to = today(state.me.timeZone);
-  const [providers, overview] = await Promise.all([
-    api("GET", "/v1/providers"),
-    api("GET", `/v1/stats?from=${addDays(to, -6)}&to=${to}`),
-  ]);
-  state.providers = providers.json;
-  const figures = new Map(overview.json.providers.map((p) => [p.providerId, p]));
+  state.providers = [];
+  await loadPage(null);
   status.textContent = state.providers.length === 0 ? "No providers yet. Create one with POST /v1/providers." : "";
   $("comparison-range").textContent = `Last 7 days in ${state.me.timeZone}`;
-  $("provider-rows").replaceChildren(...state.providers.map((p) => row(p, figures.get(p.id))));
+}
+
+// One page of providers and the same page of the overview: both lists share the providers' order and cursor.
+async function loadPage(cursor) {
+  const to = today(state.me.timeZone);
+  const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+  const [providers, overview] = await Promise.all([
+    api("GET", `/v1/providers?limit=${PAGE}${after}`),
+    api("GET", `/v1/stats?from=${addDays(to, -6)}&to=${to}&limit=${PAGE}${after}`),
+  ]);
+  state.providers.push(...providers.json);
+  const figures = new Map(overview.json.providers.map((p) => [p.providerId, p]));
+  $("provider-rows").append(...providers.json.map((p) => row(p, figures.get(p.id))));
+  $("more-providers").hidden = !providers.next;
+  $("more-providers").onclick = () => loadPage(providers.next).catch(showError);
 }
 
 // The comparison columns: delivery rate, time to deliver and the largest failure category over the last 7 days.
