@@ -41,7 +41,7 @@ public sealed class StatsAnswer
     public IResult Send(HttpContext context)
     {
         if (Problem is not null) return Problem;
-        if (Next is not null) context.Response.Headers.Link = Api.Page.NextLink(context.Request, Next);
+        if (Next is not null) context.Response.Headers.Link = Page.NextLink(context.Request, Next);
         context.Response.Headers.ETag = ETag;
         context.Response.Headers.CacheControl = "no-cache";
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
