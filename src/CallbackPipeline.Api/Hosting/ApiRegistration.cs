@@ -34,7 +34,7 @@ public static class ApiRegistration
         });
         services.AddSingleton<AuthFailureThrottle>();
         services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<InsightReader>();
+        services.AddSingleton<ProviderAnswers>();
         services.AddSingleton(sp => new StatsCache(TimeProvider.System, sp.GetRequiredService<IOptions<StatsOptions>>()));
 
         services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CallbackPipeline.Api.Accounts;
 using CallbackPipeline.Api.Auth;
-using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Api.Insights;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Insights;
@@ -31,45 +30,22 @@ public static class StatsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> ProviderAsync(
-        string id, string? from, string? to, HttpContext context, StatsCache cache, ProviderStore providers,
-        StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json)
-    {
-        var caller = Caller.From(context);
-        var answer = await cache.GetAsync(caller.AccountId, $"provider {id} {from} {to}", async () =>
+    private static Task<IResult> ProviderAsync(string id, string? from, string? to, HttpContext context, ProviderAnswers answers) =>
+        answers.AnswerAsync(context, "stats", id, from, to, insights: false, (read, days) =>
         {
-            // Not the request's token: the read may be finished for the polls that share it.
-            var ct = CancellationToken.None;
-            var started = Stopwatch.GetTimestamp();
-            // One round trip: the provider with its account's zone; another account's provider is a 404 like a missing one.
-            if (await providers.FindRouteAsync(id, ct, withSecrets: false) is not { } route || route.Provider.AccountId != caller.AccountId)
-            {
-                return StatsAnswer.Failed(ProviderEndpoints.NoProvider());
-            }
-            var (provider, timeZone) = (route.Provider, route.TimeZone);
-            if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(timeZone)), out var range, out var error))
-            {
-                return StatsAnswer.Failed(Problems.BadRequest(error!));
-            }
-
-            var days = (await reader.ReadAsync([id], range.From, range.To, ct)).GetValueOrDefault(id) ?? [];
-            var dc = provider.DeliveryCallbacks;
+            var (range, dc) = (read.Range, read.Provider.DeliveryCallbacks);
             var series = range.Dates().Select(d =>
             {
-                var c = days.GetValueOrDefault(d);
+                var c = days.Counts.GetValueOrDefault(d);
                 return new DayFigures(d, c.Sent, c.Delivered, c.Failed, c.Clicks, c.Clicked, c.Replies, Figures.DeliveryRate(c, dc), Figures.Ctr(c, dc));
             }).ToList();
-            var totals = Sum(days.Values);
-            var stats = new ProviderStats(
-                id, range.From, range.To, range.Days, timeZone, dc, totals,
+            var totals = Sum(days.Counts.Values);
+            return new ProviderStats(
+                id, range.From, range.To, range.Days, read.TimeZone, dc, totals,
                 Figures.DeliveryRate(totals, dc), Figures.Ctr(totals, dc),
                 Figures.DailyAverage(totals.Sent, range.Days), Figures.DailyAverage(totals.Delivered, range.Days),
                 series, default);
-            metrics.StatsDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return StatsAnswer.Of(stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions);
-        });
-        return answer.Send(context);
-    }
+        }, (stats, asOf) => stats with { AsOf = asOf });
 
     private static async Task<IResult> AccountAsync(
         string? from, string? to, HttpContext context, StatsCache cache, ProviderStore providers, AccountStore accounts,

@@ -28,7 +28,8 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
         IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         ReadAsync(providerIds, from, to, insights: true, cancellationToken);
 
-    private async Task<Dictionary<string, ProviderDays>> ReadAsync(
+    /// <summary>The counters of each provider by day, and with <paramref name="insights"/> their insight tallies, from one snapshot.</summary>
+    public async Task<Dictionary<string, ProviderDays>> ReadAsync(
         IReadOnlyList<string> providerIds, DateOnly from, DateOnly to, bool insights, CancellationToken cancellationToken)
     {
         try
