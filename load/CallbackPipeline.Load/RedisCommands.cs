@@ -34,7 +34,7 @@ public static class RedisCommands
         for (var back = args.GetInt("earlier-generations", 0); back >= 1; back--)
         {
             var clock = new ShiftedClock(-(CounterStore.GenerationLength(counting) * back));
-            var counters = new CounterStore(redis, keys, Options.Create(counting), clock);
+            var counters = new CounterStore(redis, keys, new FlushIndex(redis, keys), Options.Create(counting), clock);
             var then = clock.GetUtcNow();
             var earlier = Enumerable.Range(0, total)
                 .Select(i => new CallbackEvent($"drain-{i % 50}", EventKind.Delivered, $"earlier-{back}-{Guid.NewGuid():N}", null, then.ToUnixTimeSeconds(), DateOnly.FromDateTime(then.UtcDateTime)));
@@ -108,7 +108,7 @@ public static class RedisCommands
         var generation = CounterStore.GenerationLength(options.Value);
         foreach (var (name, clock) in new[] { ("first generation", new ShiftedClock(-generation)), ("next generation", new ShiftedClock(TimeSpan.Zero)) })
         {
-            var counters = new CounterStore(redis, keys, options, clock);
+            var counters = new CounterStore(redis, keys, new FlushIndex(redis, keys), options, clock);
             var before = UsedMemory(await server.InfoAsync("memory"));
             var timer = Stopwatch.StartNew();
             var now = clock.GetUtcNow();

@@ -80,6 +80,7 @@ public static class StorageRegistration
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == QueueTransports.ServiceBus
             ? ActivatorUtilities.CreateInstance<ServiceBusDeadLetterStore>(sp)
             : ActivatorUtilities.CreateInstance<RedisDeadLetterStore>(sp));
+        services.AddSingleton<FlushIndex>();
         services.AddSingleton<CounterStore>();
         services.AddSingleton<FlushStore>();
         services.AddSingleton<ProviderDataCleaner>();

@@ -14,4 +14,19 @@ public sealed class FlushOptions
     /// <summary>The longest wait between retries while PostgreSQL is down.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many providers a worker claims from the flush index at a time.</summary>
+    [Range(1, 10_000)]
+    public int ClaimSize { get; set; } = 100;
+
+    /// <summary>How many of a claim's providers a worker flushes at once.</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>
+    /// How long a claim keeps other workers off its providers. A worker that stops mid-pass leaves its claims to the
+    /// first pass after they run out; a flush slower than this may meet another worker's (safe: batch ids).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using CallbackPipeline.Core.Telemetry;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Providers;
@@ -9,12 +10,13 @@ using Microsoft.Extensions.Options;
 namespace CallbackPipeline.Worker;
 
 /// <summary>
-/// Every <see cref="FlushOptions.Interval"/>, flushes each provider's counter deltas to PostgreSQL and finishes the
-/// Redis clean-up of deleted providers. While PostgreSQL is down it backs off; counting goes on in Redis meanwhile.
+/// Every <see cref="FlushOptions.Interval"/>, flushes to PostgreSQL the counter deltas of the providers the flush index
+/// lists (those that counted something since their last flush) and finishes the Redis clean-up of deleted providers. While PostgreSQL is down it backs off; counting goes on in Redis meanwhile.
 /// </summary>
 public sealed class FlushService(
     ProviderStore providers,
     FlushStore flushes,
+    FlushIndex index,
     ProviderDataCleaner cleaner,
     PipelineMetrics metrics,
     WorkerState state,
@@ -54,7 +56,10 @@ public sealed class FlushService(
         }
     }
 
-    /// <summary>One flush pass over every provider. Called by the loop and by tests.</summary>
+    /// <summary>
+    /// One flush pass: finishes pending clean-ups of deleted providers, then flushes the providers the flush index lists,
+    /// a claim at a time (FlushIndex). Called by the loop and by tests.
+    /// </summary>
     public async Task FlushAllAsync(CancellationToken cancellationToken)
     {
         foreach (var id in await providers.PendingCleanupsAsync(cancellationToken))
@@ -63,22 +68,52 @@ public sealed class FlushService(
             await providers.MarkCleanedAsync(id, cancellationToken);
         }
 
-        foreach (var id in await providers.ListAllIdsAsync(cancellationToken))
+        var settings = options.Value;
+        await index.BuildOnceAsync(() => providers.ListAllIdsAsync(cancellationToken));
+        long taken = 0;
+        long? limit = null;
+        while (await index.ClaimAsync(settings.ClaimSize, settings.Lease) is { ProviderIds.Count: > 0 } claim)
         {
-            var started = Stopwatch.GetTimestamp();
-            if (await flushes.FlushAsync(id, cancellationToken) is ({ } batch, FlushCommit.Applied))
-            {
-                metrics.FlushBatches.Add(1);
-                metrics.FlushBatchDays.Record(batch.Days.Count);
-                metrics.FlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                if (batch.Since is { } since) metrics.FlushLag.Record((clock.GetUtcNow() - since).TotalSeconds);
-            }
+            // A pass takes as many providers as were listed when it began; those listed later wait for the next one.
+            limit ??= claim.Listed + claim.ProviderIds.Count;
+            Exception? failure = null;
+            await Parallel.ForEachAsync(
+                claim.ProviderIds, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency }, async (id, _) =>
+                {
+                    try
+                    {
+                        await FlushOneAsync(id, cancellationToken);
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(ref failure, e, null);
+                    }
+                    finally
+                    {
+                        await index.ReleaseAsync(claim, id);
+                    }
+                });
+            if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+            taken += claim.ProviderIds.Count;
+            if (taken >= limit) break;
         }
 
         if (clock.GetUtcNow() - lastPrune > TimeSpan.FromHours(1))
         {
             await flushes.PruneAsync(clock.GetUtcNow() - BatchIdRetention, cancellationToken);
             lastPrune = clock.GetUtcNow();
+        }
+    }
+
+    private async Task FlushOneAsync(string id, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (await flushes.FlushAsync(id, cancellationToken) is ({ } batch, FlushCommit.Applied))
+        {
+            metrics.FlushBatches.Add(1);
+            metrics.FlushBatchDays.Record(batch.Days.Count);
+            metrics.FlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (batch.Since is { } since) metrics.FlushLag.Record((clock.GetUtcNow() - since).TotalSeconds);
         }
     }
 }

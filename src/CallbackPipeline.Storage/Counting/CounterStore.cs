@@ -9,9 +9,10 @@ namespace CallbackPipeline.Storage.Counting;
 /// <summary>
 /// Applies events to the per-provider per-day counters exactly once. The dedup records and the counters change
 /// in one script per provider, so an event applied twice (a redelivery, a provider retry) is a no-op.
-/// The layout of the dedup records lives in <see cref="DedupRecord"/> and count.lua.
+/// The layout of the dedup records lives in <see cref="DedupRecord"/> and count.lua. Once the scripts have run, the
+/// providers they counted for are listed in the <see cref="FlushIndex"/>, before the caller acknowledges the events.
 /// </summary>
-public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<CountingOptions> options, TimeProvider clock)
+public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, FlushIndex index, IOptions<CountingOptions> options, TimeProvider clock)
 {
     /// <summary>Keeps one script call's argument list well inside Lua's stack.</summary>
     private const int MaxEventsPerScript = 500;
@@ -40,10 +41,14 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
                 .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, traceParent ?? "", byKind)))
                 .ToList();
             var total = default(CountResult);
-            foreach (var result in await Task.WhenAll(calls))
+            var counted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (providerId, result) in await Task.WhenAll(calls))
             {
                 total += result;
+                // A duplicate too: it may be the redelivery of events whose worker stopped before listing the provider.
+                if (result.Applied + result.Duplicates > 0) counted.Add(providerId);
             }
+            await index.AddAsync(counted);
             return total;
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
@@ -52,7 +57,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
         }
     }
 
-    private async Task<CountResult> Run(
+    private async Task<(string ProviderId, CountResult Result)> Run(
         IDatabase db, string providerId, CallbackEvent[] events, long now, long window, string traceParent, KindTally? byKind)
     {
         var settings = options.Value;
@@ -65,7 +70,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, I
             var outcomes = (string?)result[4] ?? "";
             for (var i = 0; i < outcomes.Length; i++) byKind.Add(events[i].Kind, outcomes[i]);
         }
-        return new CountResult((long)result[0], (long)result[1], (long)result[2], (long)result[3]);
+        return (providerId, new CountResult((long)result[0], (long)result[1], (long)result[2], (long)result[3]));
     }
 
     /// <summary>

@@ -245,7 +245,7 @@ public sealed class ProviderStore(NpgsqlDataSource dataSource, SecretProtector p
     {
         try
         {
-            await using var command = dataSource.CreateCommand("select provider_id from deleted_providers where redis_cleaned_at is null limit 100");
+            await using var command = dataSource.CreateCommand("select provider_id from deleted_providers where redis_cleaned_at is null order by deleted_at limit 100");
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var ids = new List<string>();
             while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));

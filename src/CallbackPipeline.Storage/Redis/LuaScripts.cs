@@ -12,6 +12,8 @@ public static class LuaScripts
     public static readonly string ReadDeltas = Load("read_deltas.lua");
     public static readonly string Forget = Load("forget.lua");
     public static readonly string AckAndDelete = Load("ack_delete.lua");
+    public static readonly string FlushClaim = Load("flush_claim.lua");
+    public static readonly string FlushRelease = Load("flush_release.lua");
 
     private static string Load(string name)
     {
