@@ -9,7 +9,7 @@ using StackExchange.Redis;
 
 namespace CallbackPipeline.Load;
 
-/// <summary>Measurements taken against Redis directly: queue drain rate and dedup memory.</summary>
+/// <summary>Measurements taken against Redis directly: queue drain rate (verified through the API) and dedup memory.</summary>
 public static class RedisCommands
 {
     /// <summary>
@@ -21,6 +21,8 @@ public static class RedisCommands
     /// <c>Counting__DedupGenerations=K</c> (default: the shipped setting). With <c>--mix insights</c> the queue holds
     /// what insights count: each message's sent event with its country, then its delivered event (1 message in 10:
     /// failed, with a code) a known time later; the default, <c>delivered</c>, is one delivered event per message.
+    /// The 50 providers are created through the API of <c>--target</c> (with <c>--operator-key</c>), so the workers
+    /// flush them as any, and once the queue is empty their stats must equal what was queued.
     /// </summary>
     public static async Task<int> DrainAsync(Arguments args)
     {
@@ -29,6 +31,9 @@ public static class RedisCommands
         var perMessage = args.GetInt("per-message", 100);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(args.Get("redis"));
         var keys = new RedisKeys(args.Get("prefix", "cbp"));
+        using var http = Target.Client(new Uri(args.Get("target")));
+        var target = new Target(http);
+        var (_, readKey, providers) = await ProvidersCommand.CreateAsync(target, args.Get("operator-key"), "drain", 50, 8);
         var counting = new CountingOptions();
         counting.DedupGenerations = args.GetInt("dedup-generations", counting.DedupGenerations);
         for (var back = args.GetInt("earlier-generations", 0); back >= 1; back--)
@@ -37,7 +42,7 @@ public static class RedisCommands
             var counters = new CounterStore(redis, keys, new FlushIndex(redis, keys), Options.Create(counting), clock);
             var then = clock.GetUtcNow();
             var earlier = Enumerable.Range(0, total)
-                .Select(i => new CallbackEvent($"drain-{i % 50}", EventKind.Delivered, $"earlier-{back}-{Guid.NewGuid():N}", null, then.ToUnixTimeSeconds(), DateOnly.FromDateTime(then.UtcDateTime)));
+                .Select(i => new CallbackEvent(providers[i % providers.Count], EventKind.Delivered, $"earlier-{back}-{Guid.NewGuid():N}", null, then.ToUnixTimeSeconds(), DateOnly.FromDateTime(then.UtcDateTime)));
             await Parallel.ForEachAsync(earlier.Chunk(5_000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
                 async (chunk, ct) => await counters.ApplyAsync(chunk, ct));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"added {total} dedup records to the generation {back} before the present one"));
@@ -51,7 +56,7 @@ public static class RedisCommands
         for (var sent = 0; sent < total; sent += perMessage)
         {
             var events = Enumerable.Range(sent, Math.Min(perMessage, total - sent))
-                .Select(i => MixedEvent("drain", $"{run}-", i, insights, now, day)).ToList();
+                .Select(i => MixedEvent(providers, $"{run}-", i, insights, now, day)).ToList();
             writes.Add(queue.EnqueueAsync(events, null, CancellationToken.None));
             if (writes.Count >= 256)
             {
@@ -86,7 +91,29 @@ public static class RedisCommands
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"drained {first} of {queued} stream entries ({drained} events) after the first acknowledgement in {seconds:F2} s: {drained / seconds:F0} events/s"));
         status.Write("done", true);
-        return 0;
+        return await VerifyAsync(target, readKey, providers, Enumerable.Range(0, total).Select(i => MixedEvent(providers, "", i, insights, now, day)), day);
+    }
+
+    /// <summary>
+    /// Compares each provider's stats for the day (PostgreSQL rows and Redis deltas, as the API serves them) with the
+    /// events queued: every event distinct, so each must count once.
+    /// </summary>
+    private static async Task<int> VerifyAsync(Target target, string readKey, IReadOnlyList<string> providers, IEnumerable<CallbackEvent> queued, DateOnly day)
+    {
+        var expected = providers.ToDictionary(id => id, _ => new long[3]);
+        foreach (var e in queued) expected[e.ProviderId][e.Kind switch { EventKind.Sent => 0, EventKind.Delivered => 1, _ => 2 }]++;
+        var wrong = new List<string>();
+        foreach (var id in providers)
+        {
+            var totals = (await target.SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"/v1/providers/{id}/stats?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}"), readKey))["totals"]!;
+            long[] counted = [totals["sent"]!.GetValue<long>(), totals["delivered"]!.GetValue<long>(), totals["failed"]!.GetValue<long>()];
+            if (!counted.SequenceEqual(expected[id])) wrong.Add($"{id}: sent/delivered/failed {string.Join('/', counted)}, queued {string.Join('/', expected[id])}");
+        }
+        var sums = Enumerable.Range(0, 3).Select(c => expected.Values.Sum(v => v[c])).ToArray();
+        Console.WriteLine(wrong.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"verified: the {providers.Count} providers' stats equal what was queued (sent {sums[0]}, delivered {sums[1]}, failed {sums[2]})")
+            : $"NOT EXACT: {string.Join("; ", wrong)}");
+        return wrong.Count == 0 ? 0 : 1;
     }
 
     /// <summary>
@@ -118,7 +145,7 @@ public static class RedisCommands
             for (var i = 0; i < records; i += batch)
             {
                 var events = Enumerable.Range(i, Math.Min(batch, records - i))
-                    .Select(n => MixedEvent("mem", run, n, insights, now.ToUnixTimeSeconds(), day));
+                    .Select(n => MixedEvent(MemoryProviders, run, n, insights, now.ToUnixTimeSeconds(), day));
                 await counters.ApplyAsync(events, CancellationToken.None);
             }
             var after = UsedMemory(await server.InfoAsync("memory"));
@@ -158,17 +185,19 @@ public static class RedisCommands
 
     private static readonly string[] MixCountries = ["US", "GB", "IN", "BR", "DE"];
 
+    private static readonly string[] MemoryProviders = [.. Enumerable.Range(0, 50).Select(i => $"mem-{i}")];
+
     /// <summary>
     /// The <paramref name="i"/>-th event of a run, of 50 providers (message n to provider n mod 50, its country and outcome from n / 50). Delivered: one delivered event per message at
     /// <paramref name="now"/>. Insights: message i / 2's sent event (even i, with a country, 2 minutes ago) or its outcome
     /// (odd i, 1 to 60 s later: delivered, or failed with a code for 1 message in 10).
     /// </summary>
-    private static CallbackEvent MixedEvent(string providers, string run, int i, bool insights, long now, DateOnly day)
+    private static CallbackEvent MixedEvent(IReadOnlyList<string> providers, string run, int i, bool insights, long now, DateOnly day)
     {
-        if (!insights) return new CallbackEvent($"{providers}-{i % 50}", EventKind.Delivered, $"{run}{i}", null, now, day);
+        if (!insights) return new CallbackEvent(providers[i % providers.Count], EventKind.Delivered, $"{run}{i}", null, now, day);
         var message = i / 2;
-        var provider = $"{providers}-{message % 50}";
-        var nth = message / 50;
+        var provider = providers[message % providers.Count];
+        var nth = message / providers.Count;
         var sentAt = now - 120;
         if (i % 2 == 0) return new CallbackEvent(provider, EventKind.Sent, $"{run}{message}", null, sentAt, day) { Country = MixCountries[nth % MixCountries.Length] };
         return nth % 10 == 0
