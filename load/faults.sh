@@ -58,7 +58,7 @@ launch() {
   env Auth__OperatorKey="$key" ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" \
     ConnectionStrings__postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=faults" \
     ASPNETCORE_URLS="http://127.0.0.1:$on" Logging__LogLevel__Default=Warning \
-    Flush__Interval=00:00:00.200 Queue__ClaimIdle=00:00:02 "$@" \
+    Flush__Interval=00:00:00.200 Flush__Lease=00:00:02 Queue__ClaimIdle=00:00:02 "$@" \
     dotnet "$app/CallbackPipeline.Api.dll" --contentRoot "$app" --role "$role" >> "$data/$role.log" 2>&1 &
   launched=$!
   for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$on/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
@@ -174,7 +174,8 @@ kill_round() {
       kill9_worker
       # A batch still cut once the worker is dead was cut and never committed or dropped: it died mid-flush.
       [ "$(cut_batches)" -gt 0 ] && mid_flush=$((mid_flush + 1))
-      # The next worker starts while the lock still holds: it recovers the cut batch, and its commit waits.
+      # The next worker starts while the lock still holds: once the dead worker's claim runs out (Flush:Lease, 2 s
+      # here) it recovers the cut batch, and its commit waits for the lock.
     else
       # Mid-batch, for certain: pause Redis writes (the worker can neither count nor acknowledge), and if the worker
       # then holds delivered, unacknowledged entries, kill it frozen there; otherwise let it go on and try again.

@@ -25,8 +25,9 @@ public sealed class FlushOptions
 
     /// <summary>
     /// How long a claim keeps other workers off its providers. A worker that stops mid-pass leaves its claims to the
-    /// first pass after they run out; a flush slower than this may meet another worker's (safe: batch ids).
+    /// first pass after they run out (until then its providers' stats stay exact from Redis, only PostgreSQL lags);
+    /// a flush slower than this may meet another worker's, which is safe (batch ids).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(15);
 }

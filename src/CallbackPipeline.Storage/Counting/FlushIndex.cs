@@ -82,7 +82,7 @@ public sealed class FlushIndex(IConnectionMultiplexer redis, RedisKeys keys)
         }
     }
 
-    /// <summary>How many providers are listed and how many are claimed (for tests and the operations page).</summary>
+    /// <summary>How many providers are listed and how many are claimed.</summary>
     public async Task<(long Listed, long Claimed)> SizeAsync()
     {
         var db = redis.GetDatabase();
