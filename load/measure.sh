@@ -2,7 +2,7 @@
 # Takes every figure of docs/performance.md in one run on this machine: its own Redis (AOF, appendfsync always, as
 # shipped) and PostgreSQL under .local/perf, the host in the role each figure needs, the harness as generator (and
 # wrk for a cross-check of the ingest ratio).
-# Usage: load/measure.sh   (15–20 minutes; reports land in load/reports/). Needs jq, wrk and redis-benchmark
+# Usage: load/measure.sh   (about 40 minutes; reports land in load/reports/). Needs jq, wrk and redis-benchmark
 # (installed from Debian's packages when missing). Each harness run's phase and result are read with jq from its
 # --status and --result files under .local/perf.
 set -euo pipefail
