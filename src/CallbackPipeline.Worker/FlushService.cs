@@ -97,6 +97,7 @@ public sealed class FlushService(
             taken += claim.ProviderIds.Count;
             if (taken >= limit) break;
         }
+        state.ReportFlushPending((await index.SizeAsync()).Listed);
 
         if (clock.GetUtcNow() - lastPrune > TimeSpan.FromHours(1))
         {

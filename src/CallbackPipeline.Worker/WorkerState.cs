@@ -4,9 +4,10 @@ using CallbackPipeline.Core.Telemetry;
 namespace CallbackPipeline.Worker;
 
 /// <summary>
-/// What the worker's health check and the gauge <c>callbackpipeline.flush.time_since_success</c> report: whether the
-/// last queue read and the last flush pass worked, and how long ago a flush pass last worked (counted from start-up
-/// until the first one does, so a PostgreSQL that is down from the start shows too).
+/// What the worker's health check and the gauges <c>callbackpipeline.flush.time_since_success</c> and
+/// <c>callbackpipeline.flush.pending</c> report: whether the last queue read and the last flush pass worked, how long
+/// ago a flush pass last worked (counted from start-up until the first one does, so a PostgreSQL that is down from
+/// the start shows too), and how many providers the flush index still listed when the last pass ended.
 /// </summary>
 public sealed class WorkerState
 {
@@ -14,6 +15,7 @@ public sealed class WorkerState
     private volatile bool queueHealthy = true;
     private volatile bool flushHealthy = true;
     private long lastFlushTicks;
+    private long flushPending;
 
     public WorkerState(TimeProvider clock, IMeterFactory meters)
     {
@@ -22,6 +24,9 @@ public sealed class WorkerState
         meters.Create(PipelineMetrics.MeterName).CreateObservableGauge(
             "callbackpipeline.flush.time_since_success", () => TimeSinceFlush.TotalSeconds, "s",
             "Time since this worker's last successful flush pass (since start-up before the first)");
+        meters.Create(PipelineMetrics.MeterName).CreateObservableGauge(
+            "callbackpipeline.flush.pending", () => Interlocked.Read(ref flushPending), "{provider}",
+            "Providers the flush index still listed when this worker's last flush pass ended");
     }
 
     public bool QueueHealthy => queueHealthy;
@@ -30,7 +35,11 @@ public sealed class WorkerState
 
     public TimeSpan TimeSinceFlush => clock.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref lastFlushTicks), TimeSpan.Zero);
 
+    public long FlushPending => Interlocked.Read(ref flushPending);
+
     public void ReportQueue(bool healthy) => queueHealthy = healthy;
+
+    public void ReportFlushPending(long providers) => Interlocked.Exchange(ref flushPending, providers);
 
     public void ReportFlush(bool healthy)
     {

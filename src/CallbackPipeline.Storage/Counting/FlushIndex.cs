@@ -85,8 +85,15 @@ public sealed class FlushIndex(IConnectionMultiplexer redis, RedisKeys keys)
     /// <summary>How many providers are listed and how many are claimed.</summary>
     public async Task<(long Listed, long Claimed)> SizeAsync()
     {
-        var db = redis.GetDatabase();
-        return (await db.SetLengthAsync(keys.FlushIndex), await db.SortedSetLengthAsync(keys.FlushClaims));
+        try
+        {
+            var db = redis.GetDatabase();
+            return (await db.SetLengthAsync(keys.FlushIndex), await db.SortedSetLengthAsync(keys.FlushClaims));
+        }
+        catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 }
 

@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Telemetry;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -29,6 +32,14 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
             (long)settings.DedupWindow.TotalSeconds, settings.DedupFirstBucketBits, settings.DedupGenerations,
             (long)CounterStore.GenerationLength(settings).TotalSeconds);
         await h.Get<IConnectionMultiplexer>().GetDatabase().ScriptEvaluateAsync(LuaScripts.Count, keys, args);
+    }
+
+    /// <summary>What the worker's gauge <c>callbackpipeline.flush.pending</c> reports now.</summary>
+    private static long PendingGauge(StorageHarness h)
+    {
+        using var pending = new MetricCollector<long>(h.Get<IMeterFactory>(), PipelineMetrics.MeterName, "callbackpipeline.flush.pending");
+        pending.RecordObservableInstruments();
+        return pending.LastMeasurement!.Value;
     }
 
     private async Task<long> FlushedSentAsync(string id) =>
@@ -135,12 +146,14 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
         await other.Get<FlushService>().FlushAllAsync(CancellationToken.None);
         Assert.Equal(1, await FlushedSentAsync(id));
         Assert.Equal((1, 1), await index.SizeAsync());
+        Assert.Equal(1, PendingGauge(other));
 
         await index.ReleaseAsync(claim, id);
         await other.Get<FlushService>().FlushAllAsync(CancellationToken.None);
 
         Assert.Equal(2, await FlushedSentAsync(id));
         Assert.Equal((0, 0), await index.SizeAsync());
+        Assert.Equal(0, PendingGauge(other));
     }
 
     [Fact]
