@@ -33,7 +33,8 @@ public static class RedisCommands
         var keys = new RedisKeys(args.Get("prefix", "cbp"));
         using var http = Target.Client(new Uri(args.Get("target")));
         var target = new Target(http);
-        var (_, readKey, providers) = await ProvidersCommand.CreateAsync(target, args.Get("operator-key"), "drain", 50, 8);
+        await target.SetUpAsync(args.Get("operator-key"), new SetupSpec(new Dictionary<string, int> { ["generic"] = 50 }), $"drain-{Guid.NewGuid():N}"[..14], withProbe: false);
+        var providers = target.Providers.Select(p => p.Id).ToList();
         var counting = new CountingOptions();
         counting.DedupGenerations = args.GetInt("dedup-generations", counting.DedupGenerations);
         for (var back = args.GetInt("earlier-generations", 0); back >= 1; back--)
@@ -91,21 +92,21 @@ public static class RedisCommands
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"drained {first} of {queued} stream entries ({drained} events) after the first acknowledgement in {seconds:F2} s: {drained / seconds:F0} events/s"));
         status.Write("done", true);
-        return await VerifyAsync(target, readKey, providers, Enumerable.Range(0, total).Select(i => MixedEvent(providers, "", i, insights, now, day)), day);
+        return await VerifyAsync(target, providers, Enumerable.Range(0, total).Select(i => MixedEvent(providers, "", i, insights, now, day)), day);
     }
 
     /// <summary>
     /// Compares each provider's stats for the day (PostgreSQL rows and Redis deltas, as the API serves them) with the
     /// events queued: every event distinct, so each must count once.
     /// </summary>
-    private static async Task<int> VerifyAsync(Target target, string readKey, IReadOnlyList<string> providers, IEnumerable<CallbackEvent> queued, DateOnly day)
+    private static async Task<int> VerifyAsync(Target target, IReadOnlyList<string> providers, IEnumerable<CallbackEvent> queued, DateOnly day)
     {
         var expected = providers.ToDictionary(id => id, _ => new long[3]);
         foreach (var e in queued) expected[e.ProviderId][e.Kind switch { EventKind.Sent => 0, EventKind.Delivered => 1, _ => 2 }]++;
         var wrong = new List<string>();
         foreach (var id in providers)
         {
-            var totals = (await target.SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"/v1/providers/{id}/stats?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}"), readKey))["totals"]!;
+            var totals = (await target.SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"/v1/providers/{id}/stats?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}"), target.ReadKey))["totals"]!;
             long[] counted = [totals["sent"]!.GetValue<long>(), totals["delivered"]!.GetValue<long>(), totals["failed"]!.GetValue<long>()];
             if (!counted.SequenceEqual(expected[id])) wrong.Add($"{id}: sent/delivered/failed {string.Join('/', counted)}, queued {string.Join('/', expected[id])}");
         }

@@ -28,7 +28,11 @@ public sealed class Target(HttpClient http)
     })
     { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task SetUpAsync(string operatorKey, SetupSpec setup, string runId, bool withProbe)
+    /// <summary>
+    /// An account with an admin and a read key, and the providers <paramref name="setup"/> asks for, created through
+    /// the API <paramref name="concurrency"/> at a time (in the setup's order).
+    /// </summary>
+    public async Task SetUpAsync(string operatorKey, SetupSpec setup, string runId, bool withProbe, int concurrency = 16)
     {
         var account = await SendAsync(HttpMethod.Post, "/v1/accounts", operatorKey, new { name = $"load-{runId}", timeZone = setup.TimeZone });
         var accountId = account["id"]!.GetValue<string>();
@@ -36,7 +40,8 @@ public sealed class Target(HttpClient http)
         ReadKey = (await SendAsync(HttpMethod.Post, $"/v1/accounts/{accountId}/keys", operatorKey, new { name = "load-read", role = "read" }))["key"]!.GetValue<string>();
         foreach (var (kind, count) in setup.Providers.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            for (var i = 0; i < count; i++)
+            var created = new LoadProvider[count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
             {
                 var authToken = $"load-twilio-token-{runId}-{i}";
                 object body = kind switch
@@ -45,9 +50,10 @@ public sealed class Target(HttpClient http)
                     "twilio" => new { name = $"twilio-{i}", kind, settings = new { accountSid = "AC" + new string('0', 32), from = "+15005550006" }, secrets = new { authToken } },
                     _ => throw new InvalidOperationException($"The harness does not generate {kind} callbacks yet."),
                 };
-                var created = await SendAsync(HttpMethod.Post, "/v1/providers", AdminKey, body);
-                Providers.Add(new LoadProvider(created["id"]!.GetValue<string>(), kind, created["callbackUrl"]!.GetValue<string>(), authToken));
-            }
+                var provider = await SendAsync(HttpMethod.Post, "/v1/providers", AdminKey, body);
+                created[i] = new LoadProvider(provider["id"]!.GetValue<string>(), kind, provider["callbackUrl"]!.GetValue<string>(), authToken);
+            });
+            Providers.AddRange(created);
         }
         if (withProbe)
         {

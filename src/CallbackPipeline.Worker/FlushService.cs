@@ -11,7 +11,8 @@ namespace CallbackPipeline.Worker;
 
 /// <summary>
 /// Every <see cref="FlushOptions.Interval"/>, flushes to PostgreSQL the counter deltas of the providers the flush index
-/// lists (those that counted something since their last flush) and finishes the Redis clean-up of deleted providers. While PostgreSQL is down it backs off; counting goes on in Redis meanwhile.
+/// lists (those that counted something since their last flush) and finishes the Redis clean-up of deleted providers.
+/// While PostgreSQL is down it backs off; counting goes on in Redis meanwhile.
 /// </summary>
 public sealed class FlushService(
     ProviderStore providers,

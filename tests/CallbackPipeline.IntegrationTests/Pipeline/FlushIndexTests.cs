@@ -8,6 +8,7 @@ using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
@@ -22,6 +23,17 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
         await StorageHarness.CreateAsync(fixture.Database.ConnectionString, prefix, new Dictionary<string, string?> { ["Flush:Lease"] = lease });
 
     private static string NewPrefix() => $"f{Guid.NewGuid():N}";
+
+    /// <summary>Two workers on one Redis prefix and database, with one provider and a first pass (the index is built).</summary>
+    private async Task<(StorageHarness First, StorageHarness Second, string ProviderId)> TwoWorkersAsync(string lease = "00:01:00")
+    {
+        var prefix = NewPrefix();
+        var first = await WorkerAsync(prefix, lease);
+        var second = await WorkerAsync(prefix, lease);
+        var id = await first.CreateProviderAsync();
+        await second.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+        return (first, second, id);
+    }
 
     /// <summary>Runs the counting script alone, as a worker that stops before listing the provider would have.</summary>
     private static async Task CountUnlistedAsync(StorageHarness h, params CallbackEvent[] events)
@@ -83,11 +95,9 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
     [Fact]
     public async Task AWorkerStoppedBetweenCountingAndListing_TheRedeliveryListsTheProvider()
     {
-        var prefix = NewPrefix();
-        await using var crashed = await WorkerAsync(prefix);
-        await using var survivor = await WorkerAsync(prefix);
-        var id = await crashed.CreateProviderAsync();
-        await survivor.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+        var (crashed, survivor, id) = await TwoWorkersAsync();
+        await using var _ = crashed;
+        await using var __ = survivor;
         var queue = crashed.Get<IEventQueue>();
         await queue.EnqueueAsync([crashed.Event(id, EventKind.Sent, "m1")], null, CancellationToken.None);
         var taken = await queue.ReceiveAsync(10, CancellationToken.None);
@@ -130,11 +140,9 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
     [Fact]
     public async Task EventsCountedWhileAProviderIsClaimed_WaitForItsRelease_ThenAreFlushed()
     {
-        var prefix = NewPrefix();
-        await using var flusher = await WorkerAsync(prefix);
-        await using var other = await WorkerAsync(prefix);
-        var id = await flusher.CreateProviderAsync();
-        await flusher.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+        var (flusher, other, id) = await TwoWorkersAsync();
+        await using var _ = flusher;
+        await using var __ = other;
         var counters = flusher.Get<CounterStore>();
         await counters.ApplyAsync([flusher.Event(id, EventKind.Sent, "m1")], CancellationToken.None);
 
@@ -179,11 +187,9 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
     [Fact]
     public async Task AWorkerStoppedHoldingAClaim_ItsProvidersAreFlushedOnceTheLeaseRunsOut()
     {
-        var prefix = NewPrefix();
-        await using var crashed = await WorkerAsync(prefix, lease: "00:00:01");
-        await using var survivor = await WorkerAsync(prefix, lease: "00:00:01");
-        var id = await crashed.CreateProviderAsync();
-        await survivor.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+        var (crashed, survivor, id) = await TwoWorkersAsync(lease: "00:00:01");
+        await using var _ = crashed;
+        await using var __ = survivor;
         await crashed.Get<CounterStore>().ApplyAsync([crashed.Event(id, EventKind.Sent, "m1")], CancellationToken.None);
         Assert.Equal([id], (await crashed.Get<FlushIndex>().ClaimAsync(10, TimeSpan.FromSeconds(1))).ProviderIds);
         // The process dies here, holding the claim.
@@ -195,5 +201,35 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
 
         Assert.Equal(1, await FlushedSentAsync(id));
         Assert.Equal((0, 0), await survivor.Get<FlushIndex>().SizeAsync());
+    }
+
+    [Fact]
+    public async Task AFlushThatFailsAfterItsCut_ListsTheProviderAgain_AndTheNextPassAppliesItOnce()
+    {
+        var prefix = NewPrefix();
+        var slow = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { CommandTimeout = 1 }.ConnectionString;
+        await using var failing = await StorageHarness.CreateAsync(slow, prefix);
+        await using var h = await WorkerAsync(prefix);
+        var id = await h.CreateProviderAsync();
+        await h.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+        await h.Get<CounterStore>().ApplyAsync([h.Event(id, EventKind.Sent, "m1")], CancellationToken.None);
+
+        // daily_stats locked: the pass cuts the batch, and its commit times out.
+        await using (var connection = new NpgsqlConnection(fixture.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand("lock table daily_stats in exclusive mode", connection, transaction))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+            await Assert.ThrowsAnyAsync<Exception>(() => failing.Get<FlushService>().FlushAllAsync(CancellationToken.None));
+            Assert.Equal((1, 0), await h.Get<FlushIndex>().SizeAsync());
+        }
+        await h.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+
+        Assert.Equal(1, await FlushedSentAsync(id));
+        Assert.Equal((0, 0), await h.Get<FlushIndex>().SizeAsync());
+        Assert.Null(await h.Get<FlushStore>().CutAsync(id, CancellationToken.None));
     }
 }
