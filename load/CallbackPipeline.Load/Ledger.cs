@@ -10,16 +10,16 @@ namespace CallbackPipeline.Load;
 public sealed class Ledger
 {
     private readonly ConcurrentDictionary<EventKey, EventFacts> accepted = new();
-    private readonly ConcurrentDictionary<EventKey, byte> uncertain = new();
+    private readonly ConcurrentDictionary<EventKey, EventFacts> uncertain = new();
 
     public void Accept(EventKey[] events, EventFacts[]? facts = null)
     {
         for (var i = 0; i < events.Length; i++) accepted.TryAdd(events[i], facts is { Length: > 0 } ? facts[i] : default);
     }
 
-    public void Uncertain(EventKey[] events)
+    public void Uncertain(EventKey[] events, EventFacts[]? facts = null)
     {
-        foreach (var e in events) uncertain.TryAdd(e, 0);
+        for (var i = 0; i < events.Length; i++) uncertain.TryAdd(events[i], facts is { Length: > 0 } ? facts[i] : default);
     }
 
     /// <summary>Per provider and counter: how many must be counted, and how many more may be.</summary>
@@ -44,19 +44,19 @@ public sealed class Ledger
     /// <summary>
     /// Per provider, the insight tallies the accepted events must add up to (docs/insights.md): failures by code; sent,
     /// delivered and failed by country, a delivery or failure taking its sent event's country when it names none; times
-    /// to deliver for the deliveries whose sent event was accepted. Also which of those deliveries and failures took
-    /// their country from their sent event, and how many events of the provider got no answer: each may move a tally by one.
+    /// to deliver for the deliveries whose sent event was accepted. Also how far the events without an answer may move
+    /// them: one tally each, and a sent event that names a country two more (out of <c>unknown</c>, into its country)
+    /// for each accepted delivery or failure of its message that names none.
     /// </summary>
     public Dictionary<string, InsightExpectation> InsightExpectations()
     {
         var result = new Dictionary<string, InsightExpectation>(StringComparer.Ordinal);
-        InsightExpectation Of(string provider) => result.TryGetValue(provider, out var known) ? known : result[provider] = new InsightExpectation(new DayInsights(), [], 0);
+        InsightExpectation Of(string provider) => result.TryGetValue(provider, out var known) ? known : result[provider] = new InsightExpectation(new DayInsights(), 0);
         foreach (var (key, facts) in accepted)
         {
-            var (tally, inherited, _) = Of(key.ProviderId);
+            var tally = Of(key.ProviderId).Expected;
             var sentFacts = accepted.TryGetValue(key with { Counter = "sent" }, out var sent) ? sent : (EventFacts?)null;
             var country = facts.Country ?? (key.Counter == "sent" ? null : sentFacts?.Country) ?? Countries.Unknown;
-            var fromSent = key.Counter != "sent" && facts.Country is null && sentFacts?.Country is not null;
             switch (key.Counter)
             {
                 case "sent":
@@ -64,31 +64,25 @@ public sealed class Ledger
                     break;
                 case "delivered":
                     tally.AddCountry(country, new CountryCounts(0, 1, 0));
-                    if (fromSent) inherited[country] = inherited.GetValueOrDefault(country) + new CountryCounts(0, 1, 0);
                     if (sentFacts is not null && facts.Delay is { } delay) tally.Latency[LatencyBuckets.Of(delay)]++;
                     break;
                 case "failed":
                     tally.AddCountry(country, new CountryCounts(0, 0, 1));
-                    if (fromSent) inherited[country] = inherited.GetValueOrDefault(country) + new CountryCounts(0, 0, 1);
                     tally.AddFailure(facts.Code ?? FailureCodes.None, 1);
                     break;
             }
         }
-        foreach (var key in uncertain.Keys.Where(k => !accepted.ContainsKey(k)))
+        foreach (var (key, facts) in uncertain.Where(u => !accepted.ContainsKey(u.Key)))
         {
             var known = Of(key.ProviderId);
-            result[key.ProviderId] = known with { Uncertain = known.Uncertain + 1 };
+            var inheriting = key.Counter == "sent" && facts.Country is not null
+                ? new[] { "delivered", "failed" }.Count(c => accepted.TryGetValue(key with { Counter = c }, out var f) && f.Country is null)
+                : 0;
+            result[key.ProviderId] = known with { Allowed = known.Allowed + 1 + (2 * inheriting) };
         }
         return result;
     }
 }
 
-/// <summary>What one provider's insights must add up to.</summary>
-/// <param name="Expected">The tallies, each delivery and failure under the country it takes from its sent event.</param>
-/// <param name="Inherited">
-/// Per country, the deliveries and failures that name no destination and take their sent event's. One counted before
-/// its sent event (which a redelivery after a crash can do: the sent event's stream entry comes back after the
-/// callback's) has no country to take and counts under <c>unknown</c> instead, as docs/insights.md says.
-/// </param>
-/// <param name="Uncertain">Events of the provider that got no answer.</param>
-public sealed record InsightExpectation(DayInsights Expected, Dictionary<string, CountryCounts> Inherited, long Uncertain);
+/// <summary>What one provider's insights must add up to, and how far the events without an answer may move them.</summary>
+public sealed record InsightExpectation(DayInsights Expected, long Allowed);

@@ -60,7 +60,7 @@ public sealed record RunReport(string Name, string RunId, DateTimeOffset Started
             {
                 md.AppendLine(i, $"| {r.ProviderId} | {r.Kind} | {r.Counter} | {r.Expected} | {r.Uncertain} | {r.Counted} | {r.Lost} | {r.Doubled} |");
             }
-            md.AppendLine().AppendLine(i, $"Insights: {v.Insights.Count(c => c.Passed)} of {v.Insights.Count} providers exact (within what unanswered requests allow); {v.Insights.Sum(c => c.Failures)} failures by code, {v.Insights.Sum(c => c.Timed)} times to deliver, off by {v.Insights.Sum(c => c.Off)} in all; {v.Insights.Sum(c => c.Moved)} deliveries or failures counted before their sent event, so under unknown.");
+            md.AppendLine().AppendLine(i, $"Insights: {v.Insights.Count(c => c.Passed)} of {v.Insights.Count} providers exact (within what unanswered requests allow); {v.Insights.Sum(c => c.Failures)} failures by code, {v.Insights.Sum(c => c.Timed)} times to deliver, off by {v.Insights.Sum(c => c.Off)} in all.");
             foreach (var c in v.Insights.Where(c => !c.Passed)) md.AppendLine(i, $"- {c.ProviderId}: insights off by {c.Off}, {c.Allowed} allowed");
         }
         return md.ToString();

@@ -128,7 +128,7 @@ public sealed class Runner(Target target, Ledger ledger)
                 recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), false, 0);
                 // No answer at some attempt: the server may have queued it. The ledger keeps it apart, so verification
                 // neither calls it lost nor, if it was counted, doubled.
-                if (unanswered) ledger.Uncertain(planned.Events);
+                if (unanswered) ledger.Uncertain(planned.Events, planned.Facts);
                 return;
             }
             recorder.Retried(outcome);

@@ -55,7 +55,16 @@ public sealed class DayInsights
 
     public void AddFailure(string code, long failed) => Failures[code] = Failures.GetValueOrDefault(code) + failed;
 
-    public void AddCountry(string country, CountryCounts counts) => Countries[country] = Countries.GetValueOrDefault(country) + counts;
+    /// <summary>
+    /// Adds to a country's counts. A country whose counts net to nothing is dropped: a delivery counted under
+    /// <c>unknown</c> before its sent event and then moved to the sent event's country leaves nothing there.
+    /// </summary>
+    public void AddCountry(string country, CountryCounts counts)
+    {
+        var sum = Countries.GetValueOrDefault(country) + counts;
+        if (sum == default) Countries.Remove(country);
+        else Countries[country] = sum;
+    }
 
     /// <summary>Keeps a code's first description: one already known stays.</summary>
     public void Describe(string code, string? description)

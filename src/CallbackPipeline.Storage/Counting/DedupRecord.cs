@@ -30,6 +30,13 @@ public static class DedupRecord
     /// <summary>The counter a record counts on, as its value's low 3 bits hold it (count.lua's <c>counters</c>).</summary>
     public static readonly string[] Counters = ["sent", "delivered", "failed", "clicked", "clicks", "replies"];
 
+    /// <summary>
+    /// Added to the counter of a delivered or failed record that was counted under no country because its message's
+    /// sent event was not counted yet (codes 6 and 7, count.lua's <c>pending_offset</c>); counting the sent event moves
+    /// the tally to its country and takes the offset off again.
+    /// </summary>
+    public const int CountryPendingOffset = 5;
+
     /// <summary>Bits of a sent record's value that hold its country, above the counter's 3 (count.lua's 256).</summary>
     public const int CountryBits = 8;
 
@@ -58,8 +65,16 @@ public static class DedupRecord
         _ => null,
     };
 
-    /// <summary>A click's second record, which makes the first click of a message count as a clicked message.</summary>
-    public static byte[]? Secondary(CallbackEvent e) => e.Kind == EventKind.Clicked ? Fingerprint(e.MessageId, "clicked") : null;
+    /// <summary>
+    /// The event's second record, or null: a click's message record, which makes the first click of a message count
+    /// as a clicked message; a sent event's failed record, whose failure it may have to move to its country.
+    /// </summary>
+    public static byte[]? Secondary(CallbackEvent e) => e.Kind switch
+    {
+        EventKind.Clicked => Fingerprint(e.MessageId, "clicked"),
+        EventKind.Sent => Fingerprint(e.MessageId, "failed"),
+        _ => null,
+    };
 
     /// <summary>
     /// count.lua's <c>packed</c>: the counter of the event's own record, then 8 × the day offset (the reporting day less
@@ -78,7 +93,10 @@ public static class DedupRecord
         var rest = value >> 3;
         var start = (generation * generationLength) - window;
         if (counter == 0) return new StoredRecord(Counters[0], start + (rest >> CountryBits), (int)(rest & 255), null);
-        return new StoredRecord(counter < Counters.Length ? Counters[counter] : "", start + (rest >> DayOffsetBits), 0, (int)(rest & 3));
+        var name = counter < Counters.Length ? Counters[counter]
+            : counter - CountryPendingOffset is 1 or 2 ? Counters[counter - CountryPendingOffset]
+            : "";
+        return new StoredRecord(name, start + (rest >> DayOffsetBits), 0, (int)(rest & 3));
     }
 
     private static int CounterCode(EventKind kind) => kind switch

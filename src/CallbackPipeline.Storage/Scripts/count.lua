@@ -6,9 +6,10 @@
 -- then 8 arguments per event i, from ARGV[8 + 8(i-1)] (DedupLayout.cs builds them):
 --   record: the message's 4-byte bucket selector and the 16-byte fingerprint of the event's own record;
 --   partner: the fingerprint of the record whose value this event needs ('' for none): a sent event's delivered
---     record (a time to deliver when delivered came first), a delivered or failed event's sent record (its time, its
---     country);
---   clicked: a click's second record, the message's first click ('' for none);
+--     record (a time to deliver when delivered came first, and a country to move to), a delivered or failed event's
+--     sent record (its time, its country);
+--   second: a click's second record, the message's first click; a sent event's failed record (a country to move to);
+--     '' for none;
 --   time (unix s); day (yyyy-mm-dd, the reporting day); packed: counter + 8 × day offset + 32 × country;
 --   code and description of a failure ('' for other events).
 -- Returns {applied, duplicate, too_late, dropped, outcomes}: outcomes has a letter per event, a(pplied), d(uplicate), l(ate).
@@ -19,7 +20,8 @@
 --   sent:   (offset × 256 + country) × 8              (country: index into Countries.cs, 0 unknown)
 --   others: (offset × 4 + day offset) × 8 + counter   (day offset: reporting day - UTC date of the time + 1, 0..2)
 -- where offset is the event time less (generation × length - window), and counter 0 sent, 1 delivered, 2 failed,
--- 3 clicked, 4 clicks, 5 replies. k generations are at least the window plus the time an event may be ahead of the
+-- 3 clicked, 4 clicks, 5 replies, 6 delivered and 7 failed counted under no country while their message's sent
+-- event was not counted yet: when it is, it moves them to its country and rewrites them as 1 and 2. k generations are at least the window plus the time an event may be ahead of the
 -- clock that applies it (CounterStore.GenerationLength). A record added in generation g is needed until its event
 -- time plus the window, which falls in generation g + k at the latest, so an apply looks in its own generation, the k
 -- before, and the next one if a worker whose clock is ahead has started it; a generation's keys expire an hour after
@@ -32,6 +34,8 @@
 -- 'f:<code>' failed by code (at most 100 codes a day, kept in the day's registry '<prefix>fc:<day>' with their first
 -- description; later new codes count as 'other'), 'n:<country>:s|d|f' by country, 'l:<bucket>' times to deliver.
 local per_bucket = 64
+-- A delivered or failed record counted under no country: its counter code plus this (6, 7).
+local pending_offset = 5
 local max_codes = 100
 local latency_bounds = {1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400, 259200}
 local first, stride = 8, 8
@@ -87,31 +91,42 @@ local function encode(g, time, counter, day_offset, country)
   return string.format('%d', (offset * 4 + day_offset) * 8 + counter)
 end
 
--- What a partner's record holds: its event time, and its country (a sent record) or day offset (the others).
+-- What a partner's record holds: its value and counter code, its event time, and its country (a sent record) or day
+-- offset (the others).
 local function decode(g, value)
   local v = tonumber(value)
   local counter = v % 8
   local rest = (v - counter) / 8
   if counter == 0 then
-    return {time = g * length - window + math.floor(rest / 256), country = rest % 256}
+    return {value = v, counter = 0, time = g * length - window + math.floor(rest / 256), country = rest % 256}
   end
-  return {time = g * length - window + math.floor(rest / 4), day_offset = rest % 4}
+  return {value = v, counter = counter, time = g * length - window + math.floor(rest / 4), day_offset = rest % 4}
 end
 
 local touched = {}
 local added = 0
 -- Adds a record (selector: its message's bucket bytes, record: its 16-byte fingerprint) unless this generation or
--- one of the others holds it. Returns whether it was added, and the partner's record when one was asked for and found.
-local function add(selector, record, partner, time, counter, day_offset, country)
+-- one of the others holds it, with the counter code stored: pending instead of counter when given and the first
+-- partner is not found. Returns whether it was added, and the partners' records that were found (partners: their
+-- 12-byte fields), by position.
+local function add(selector, record, partners, time, counter, day_offset, country, pending)
   local field = string.sub(record, 5)
-  local partner_field = partner ~= '' and string.sub(partner, 5) or nil
-  local found
+  local found = {}
+  -- Whether the values of an HMGET of the field and the partners hold the field; keeps the partners it finds.
+  local function holds(g, key, values)
+    if values[1] then return true end
+    for j = 1, #partners do
+      if values[j + 1] and not found[j] then
+        found[j] = decode(g, values[j + 1])
+        found[j].key, found[j].field = key, partners[j]
+      end
+    end
+    return false
+  end
   for _, other in ipairs(others) do
     local key = bucket_of('m:', other[1], selector, other[2])
-    if partner_field then
-      local values = redis.call('HMGET', key, field, partner_field)
-      if values[1] then return false end
-      if values[2] and not found then found = decode(other[1], values[2]) end
+    if #partners > 0 then
+      if holds(other[1], key, redis.call('HMGET', key, field, unpack(partners))) then return false end
     elseif redis.call('HEXISTS', key, field) == 1 then
       return false
     end
@@ -120,26 +135,26 @@ local function add(selector, record, partner, time, counter, day_offset, country
     if redis.call('HEXISTS', bucket_of('d:', old[1], record, old[2]), field) == 1 then return false end
   end
   local key = bucket_of('m:', gen, selector, buckets)
-  if redis.call('HSETNX', key, field, encode(gen, time, counter, day_offset, country)) == 0 then
+  if #partners > 0 then
+    if holds(gen, key, redis.call('HMGET', key, field, unpack(partners))) then return false end
+    if pending and not found[1] then counter = pending end
+    redis.call('HSET', key, field, encode(gen, time, counter, day_offset, country))
+  elseif redis.call('HSETNX', key, field, encode(gen, time, counter, day_offset, country)) == 0 then
     return false
   end
   touched[key] = true
   added = added + 1
-  if partner_field and not found then
-    local partner_value = redis.call('HGET', key, partner_field)
-    if partner_value then found = decode(gen, partner_value) end
-  end
   return true, found
 end
 
 local counts = {}
-local function bump(day, field)
+local function bump(day, field, n)
   local day_counts = counts[day]
   if not day_counts then
     day_counts = {}
     counts[day] = day_counts
   end
-  day_counts[field] = (day_counts[field] or 0) + 1
+  day_counts[field] = (day_counts[field] or 0) + (n or 1)
 end
 
 -- Days since 1970-01-01 as yyyy-mm-dd (proleptic Gregorian).
@@ -189,12 +204,24 @@ local function failure_code(day, code, description)
 end
 
 local counters = {[0] = 'sent', 'delivered', 'failed', 'clicked', 'clicks', 'replies'}
+-- The reporting day a record other than a sent one holds.
+local function day_of(found) return day_text(math.floor(found.time / 86400) + found.day_offset - 1) end
+-- A delivery or failure counted under no country before its sent event: the sent event's country takes it, on its
+-- own day.
+local function move(found, country, suffix)
+  if not found or found.counter <= pending_offset or country == 0 then return end
+  local day = day_of(found)
+  bump(day, 'n:0:' .. suffix, -1)
+  bump(day, 'n:' .. country .. ':' .. suffix)
+  redis.call('HSET', found.key, found.field, string.format('%d', found.value - pending_offset))
+end
+
 local applied, duplicate, late = 0, 0, 0
 local outcomes = {}
 for i = 1, events do
   local a = first + stride * (i - 1)
   local selector, record = string.sub(ARGV[a], 1, 4), string.sub(ARGV[a], 5)
-  local partner, clicked = ARGV[a + 1], ARGV[a + 2]
+  local partner, second = ARGV[a + 1], ARGV[a + 2]
   local time, day, packed = tonumber(ARGV[a + 3]), ARGV[a + 4], tonumber(ARGV[a + 5])
   local counter = packed % 8
   local day_offset = math.floor(packed / 8) % 4
@@ -204,26 +231,33 @@ for i = 1, events do
     late = late + 1
     outcomes[i] = 'l'
   else
-    local new, found = add(selector, record, partner, time, counter, day_offset, country)
+    local partners = {}
+    if partner ~= '' then partners[1] = string.sub(partner, 5) end
+    if counter == 0 and second ~= '' then partners[2] = string.sub(second, 5) end
+    local pending = country == 0 and (counter == 1 or counter == 2) and counter + pending_offset or nil
+    local new, found = add(selector, record, partners, time, counter, day_offset, country, pending)
     if new then
       applied = applied + 1
       outcomes[i] = 'a'
       bump(day, counters[counter])
       if counter == 0 then
         bump(day, 'n:' .. country .. ':s')
-        if found then
+        local delivered = found[1]
+        if delivered then
           -- Delivered came first: the time to deliver counts on the delivered event's day.
-          local delivered_day = day_text(math.floor(found.time / 86400) + found.day_offset - 1)
-          bump(delivered_day, 'l:' .. latency_bucket(math.max(0, found.time - time)))
+          bump(day_of(delivered), 'l:' .. latency_bucket(math.max(0, delivered.time - time)))
         end
+        move(delivered, country, 'd')
+        move(found[2], country, 'f')
       elseif counter == 1 or counter == 2 then
-        local own = country ~= 0 and country or (found and found.country) or 0
+        local sent = found[1]
+        local own = country ~= 0 and country or (sent and sent.country) or 0
         bump(day, 'n:' .. own .. (counter == 1 and ':d' or ':f'))
-        if counter == 1 and found then bump(day, 'l:' .. latency_bucket(math.max(0, time - found.time))) end
+        if counter == 1 and sent then bump(day, 'l:' .. latency_bucket(math.max(0, time - sent.time))) end
         if counter == 2 then bump(day, 'f:' .. failure_code(day, ARGV[a + 6], ARGV[a + 7])) end
       end
       -- A click's second record is the message's: its first click makes it a clicked message.
-      if clicked ~= '' and add(selector, clicked, '', time, 3, day_offset, 0) then
+      if counter == 4 and second ~= '' and add(selector, second, {}, time, 3, day_offset, 0) then
         bump(day, 'clicked')
       end
     else
@@ -242,7 +276,8 @@ end
 for day, day_counts in pairs(counts) do
   redis.call('SADD', KEYS[2], day)
   for field, n in pairs(day_counts) do
-    redis.call('HINCRBY', prefix .. 'c:' .. day, field, n)
+    -- A delivery counted under unknown and moved in the same call nets to nothing there.
+    if n ~= 0 then redis.call('HINCRBY', prefix .. 'c:' .. day, field, n) end
   end
 end
 if applied > 0 then

@@ -31,6 +31,9 @@ public sealed class InsightCrashTests(HarnessFixture fixture) : IClassFixture<Ha
             h.Event(id, EventKind.Delivered, "m1", at: at.AddSeconds(7)),
             h.Event(id, EventKind.Sent, "m2", at: at) with { Country = "BR" },
             h.Event(id, EventKind.Failed, "m2", at: at.AddSeconds(1)) with { Code = "30007" },
+            // Delivered before its sent event is counted: under unknown until the sent event moves it to US.
+            h.Event(id, EventKind.Delivered, "m3", at: at.AddSeconds(3)),
+            h.Event(id, EventKind.Sent, "m3", at: at) with { Country = "US" },
         ];
     }
 
@@ -46,9 +49,11 @@ public sealed class InsightCrashTests(HarnessFixture fixture) : IClassFixture<Ha
         Assert.Equal(new Dictionary<string, long> { ["30007"] = 1 }, insights.Failures);
         Assert.Equal(new CountryCounts(1, 1, 0), insights.Countries["IN"]);
         Assert.Equal(new CountryCounts(1, 0, 1), insights.Countries["BR"]);
-        Assert.Equal(2, insights.Countries.Count);
+        Assert.Equal(new CountryCounts(1, 1, 0), insights.Countries["US"]);
+        Assert.Equal(3, insights.Countries.Count);
         Assert.Equal(1, insights.Latency[LatencyBuckets.Of(7)]);
-        Assert.Equal(1, insights.Latency.Sum());
+        Assert.Equal(1, insights.Latency[LatencyBuckets.Of(3)]);
+        Assert.Equal(2, insights.Latency.Sum());
     }
 
     [Fact]
@@ -65,7 +70,7 @@ public sealed class InsightCrashTests(HarnessFixture fixture) : IClassFixture<Ha
         await crashed.Get<CounterStore>().ApplyAsync(taken.SelectMany(d => d.Events!), CancellationToken.None);
         // The process dies here: counted, never acknowledged. The survivor takes the message over and applies it again.
         var reclaimed = await survivor.Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None);
-        Assert.Equal(new CountResult(0, 4, 0, 0), await survivor.Get<BatchProcessor>().ProcessAsync(reclaimed, CancellationToken.None));
+        Assert.Equal(new CountResult(0, 6, 0, 0), await survivor.Get<BatchProcessor>().ProcessAsync(reclaimed, CancellationToken.None));
 
         AssertExact(await ServedAsync(survivor, id));
         await survivor.Get<FlushService>().FlushAllAsync(CancellationToken.None);

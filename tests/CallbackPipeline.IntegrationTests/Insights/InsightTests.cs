@@ -6,6 +6,7 @@ using CallbackPipeline.Core.Forms;
 using CallbackPipeline.Core.Twilio;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.IntegrationTests.Providers;
+using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -160,6 +161,60 @@ public sealed class InsightTests(PipelineApp app) : IClassFixture<PipelineApp>
         var twilioCountries = await PipelineApp.ReadAsync(await reader.GetAsync($"/v1/providers/{Id(twilio)}/stats/countries?from={Day}&to={today}"));
         Assert.Equal("""[{"country":"IN","sent":1,"delivered":0,"failed":0,"deliveryRate":0},{"country":"GB","sent":0,"delivered":1,"failed":0,"deliveryRate":0}]""",
             twilioCountries["countries"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ADeliveryOrFailureCountedBeforeItsSentEvent_MovesToTheSentEventsCountry_OnItsOwnDay_Once()
+    {
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        var id = Id(provider);
+        var dayBefore = T.AddDays(-1).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // The callbacks are counted first, and flushed: none names a destination, so all are under unknown. d-2 was sent
+        // the day before it was delivered.
+        await PostAsync(account, provider, Group("delivered", Record("d-1", T.AddSeconds(4)), Record("x-1", T.AddSeconds(4)), Record("d-2", T)),
+            Group("failed", Record("f-1", T.AddSeconds(4), "\"code\":\"906\"")));
+        await account.TotalsAfterSentinelAsync(await account.CreateProviderAsync(name: "sentinel"));
+        await app.Services.GetRequiredService<FlushService>().FlushAllAsync(CancellationToken.None);
+        Assert.Equal("""[{"country":"unknown","sent":0,"delivered":3,"failed":1,"deliveryRate":0}]""", (await InsightAsync(account, id, "countries"))["countries"]!.ToJsonString());
+
+        object[] sent =
+        [
+            new { providerId = id, messageId = "d-1", type = "sent", timestamp = T, country = "IN" },
+            new { providerId = id, messageId = "f-1", type = "sent", timestamp = T, to = "+5511987654321" },
+            new { providerId = id, messageId = "x-1", type = "sent", timestamp = T },
+            new { providerId = id, messageId = "d-2", type = "sent", timestamp = T.AddDays(-1), country = "IN" },
+        ];
+        // Sent twice: the retry is a duplicate and moves nothing again.
+        Assert.Equal(HttpStatusCode.Accepted, (await account.PostEventsAsync(sent)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await account.PostEventsAsync(sent)).StatusCode);
+        await account.TotalsAfterSentinelAsync(await account.CreateProviderAsync(name: "sentinel 2"));
+
+        var countries = await InsightAsync(account, id, "countries");
+        Assert.Equal(
+            """[{"country":"BR","sent":1,"delivered":0,"failed":1,"deliveryRate":0},{"country":"IN","sent":1,"delivered":2,"failed":0,"deliveryRate":200},{"country":"unknown","sent":1,"delivered":1,"failed":0,"deliveryRate":100}]""",
+            countries["countries"]!.ToJsonString());
+        using var reader = account.Reader();
+        var both = await PipelineApp.ReadAsync(await reader.GetAsync($"/v1/providers/{id}/stats/countries?from={dayBefore}&to={Day}"));
+        Assert.Equal(2, both["countries"]!.AsArray().Single(c => c!["country"]!.GetValue<string>() == "IN")!["sent"]!.GetValue<long>());
+        var stats = await account.StatsAsync(id, Day, Day);
+        foreach (var counter in new[] { "sent", "delivered", "failed" })
+        {
+            Assert.Equal(stats.Total(counter), countries["countries"]!.AsArray().Sum(c => c![counter]!.GetValue<long>()));
+        }
+
+        // The moved records say so (x-1's, whose sent event named no country, still waits under unknown), and the
+        // recount counts them all.
+        var redis = app.Services.GetRequiredService<IConnectionMultiplexer>();
+        var prefix = app.Services.GetRequiredService<RedisKeys>().Provider(id).Prefix;
+        var codes = new List<long>();
+        foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: prefix + "m:*"))
+        {
+            codes.AddRange((await redis.GetDatabase().HashValuesAsync(key)).Select(v => (long)v % 8));
+        }
+        Assert.Equal([0, 0, 0, 0, 1, 1, 2, 1 + DedupRecord.CountryPendingOffset], codes.Order());
+        using var op = app.Operator();
+        Assert.True(JsonNode.Parse(await op.GetStringAsync($"/v1/admin/providers/{id}/recount"))!["matches"]!.GetValue<bool>());
     }
 
     [Fact]

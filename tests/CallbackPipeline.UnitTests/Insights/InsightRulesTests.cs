@@ -144,4 +144,19 @@ public sealed class InsightRulesTests
         Assert.Equal(categories[0], InsightFigures.TopFailure(ProviderKind.Twilio, insights));
         Assert.Null(InsightFigures.TopFailure(ProviderKind.Twilio, new DayInsights()));
     }
+
+    [Fact]
+    public void ACountryWhoseCountsNetToNothing_IsNoCountry_InEitherOrderOfItsTallies()
+    {
+        var insights = new DayInsights();
+        // A delivery moved from unknown to IN, its minus read before its plus (two flush batches, one poll).
+        Assert.True(insights.Add("n:0:d", -1));
+        insights.Add($"n:{Countries.Index("IN")}:d", 1);
+        insights.Add("n:0:d", 1);
+        insights.Add("n:0:s", 1);
+        Assert.Equal(new Dictionary<string, CountryCounts> { ["IN"] = new(0, 1, 0), ["unknown"] = new(1, 0, 0) }, insights.Countries);
+        insights.Add("n:0:s", -1);
+        Assert.Equal(["IN"], insights.Countries.Keys);
+        Assert.Equal(["IN"], InsightFigures.Countries(insights, deliveryCallbacks: true).Select(c => c.Country));
+    }
 }

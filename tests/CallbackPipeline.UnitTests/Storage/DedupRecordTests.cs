@@ -40,7 +40,10 @@ public sealed partial class DedupRecordTests
         Assert.Equal(("delivered", start + 86_400), (delivered.Counter, delivered.EventTime));
         Assert.Equal(DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(start + 86_400).UtcDateTime).AddDays(1), delivered.Day);
         Assert.Equal("clicked", DedupRecord.Parse((7L * 8) + 3, generation, length, window).Counter);
-        Assert.Equal("", DedupRecord.Parse(6, generation, length, window).Counter);
+        // A delivery or failure counted under no country before its sent event still counts as one.
+        var pending = DedupRecord.Parse((((86_400L * 4) + 2) * 8) + 6, generation, length, window);
+        Assert.Equal(("delivered", delivered.EventTime, delivered.Day), (pending.Counter, pending.EventTime, pending.Day));
+        Assert.Equal("failed", DedupRecord.Parse((7L * 8) + 7, generation, length, window).Counter);
     }
 
     [Fact]
@@ -74,6 +77,7 @@ public sealed partial class DedupRecordTests
         Assert.Equal(DedupRecord.Primary(Event(EventKind.Sent))[4..], DedupRecord.Partner(Event(EventKind.Failed)));
         Assert.Null(DedupRecord.Partner(Event(EventKind.Failed, country: "IN")));
         Assert.Null(DedupRecord.Partner(Event(EventKind.Clicked, distinct: "a")));
+        Assert.Equal(DedupRecord.Primary(Event(EventKind.Failed))[4..], DedupRecord.Secondary(Event(EventKind.Sent)));
         Assert.Null(DedupRecord.Secondary(Event(EventKind.Delivered)));
     }
 
@@ -86,6 +90,7 @@ public sealed partial class DedupRecordTests
             CountersTable().Match(script).Groups[1].Value.Replace("[0] = ", "", StringComparison.Ordinal));
         Assert.Contains($"(offset * {1 << DedupRecord.CountryBits} + country) * 8", script);
         Assert.Contains($"(offset * {1 << DedupRecord.DayOffsetBits} + day_offset) * 8 + counter", script);
+        Assert.Contains($"local pending_offset = {DedupRecord.CountryPendingOffset}", script);
         Assert.Contains($"local max_codes = {FailureCodes.MaxPerDay}", script);
         Assert.Contains($"local latency_bounds = {{{string.Join(", ", LatencyBuckets.Bounds)}}}", script);
         Assert.Contains($"'{DayInsights.FailurePrefix}'", script);
