@@ -92,41 +92,37 @@ local function encode(g, time, counter, day_offset, country)
 end
 
 -- What a partner's record holds: its value and counter code, its event time, and its country (a sent record) or day
--- offset (the others).
-local function decode(g, value)
+-- offset (the others); and where it is (key, field), for a move to rewrite it.
+local function decode(g, value, key, field)
   local v = tonumber(value)
   local counter = v % 8
   local rest = (v - counter) / 8
   if counter == 0 then
-    return {value = v, counter = 0, time = g * length - window + math.floor(rest / 256), country = rest % 256}
+    return {value = v, counter = 0, time = g * length - window + math.floor(rest / 256), country = rest % 256, key = key, field = field}
   end
-  return {value = v, counter = counter, time = g * length - window + math.floor(rest / 4), day_offset = rest % 4}
+  return {value = v, counter = counter, time = g * length - window + math.floor(rest / 4), day_offset = rest % 4, key = key, field = field}
 end
 
 local touched = {}
 local added = 0
+-- A record's field and its partners' (p1, p2: 12-byte fields, or nil) in one bucket.
+local function lookup(key, field, p1, p2)
+  if p2 then return redis.call('HMGET', key, field, p1, p2) end
+  return redis.call('HMGET', key, field, p1)
+end
 -- Adds a record (selector: its message's bucket bytes, record: its 16-byte fingerprint) unless this generation or
 -- one of the others holds it, with the counter code stored: pending instead of counter when given and the first
--- partner is not found. Returns whether it was added, and the partners' records that were found (partners: their
--- 12-byte fields), by position.
-local function add(selector, record, partners, time, counter, day_offset, country, pending)
+-- partner is not found. Returns whether it was added, and the partners' records (p1, p2) that were found.
+local function add(selector, record, p1, p2, time, counter, day_offset, country, pending)
   local field = string.sub(record, 5)
-  local found = {}
-  -- Whether the values of an HMGET of the field and the partners hold the field; keeps the partners it finds.
-  local function holds(g, key, values)
-    if values[1] then return true end
-    for j = 1, #partners do
-      if values[j + 1] and not found[j] then
-        found[j] = decode(g, values[j + 1])
-        found[j].key, found[j].field = key, partners[j]
-      end
-    end
-    return false
-  end
+  local f1, f2
   for _, other in ipairs(others) do
     local key = bucket_of('m:', other[1], selector, other[2])
-    if #partners > 0 then
-      if holds(other[1], key, redis.call('HMGET', key, field, unpack(partners))) then return false end
+    if p1 then
+      local values = lookup(key, field, p1, p2)
+      if values[1] then return false end
+      if values[2] and not f1 then f1 = decode(other[1], values[2], key, p1) end
+      if values[3] and not f2 then f2 = decode(other[1], values[3], key, p2) end
     elseif redis.call('HEXISTS', key, field) == 1 then
       return false
     end
@@ -135,16 +131,19 @@ local function add(selector, record, partners, time, counter, day_offset, countr
     if redis.call('HEXISTS', bucket_of('d:', old[1], record, old[2]), field) == 1 then return false end
   end
   local key = bucket_of('m:', gen, selector, buckets)
-  if #partners > 0 then
-    if holds(gen, key, redis.call('HMGET', key, field, unpack(partners))) then return false end
-    if pending and not found[1] then counter = pending end
+  if p1 then
+    local values = lookup(key, field, p1, p2)
+    if values[1] then return false end
+    if values[2] and not f1 then f1 = decode(gen, values[2], key, p1) end
+    if values[3] and not f2 then f2 = decode(gen, values[3], key, p2) end
+    if pending and not f1 then counter = pending end
     redis.call('HSET', key, field, encode(gen, time, counter, day_offset, country))
   elseif redis.call('HSETNX', key, field, encode(gen, time, counter, day_offset, country)) == 0 then
     return false
   end
   touched[key] = true
   added = added + 1
-  return true, found
+  return true, f1, f2
 end
 
 local counts = {}
@@ -231,33 +230,30 @@ for i = 1, events do
     late = late + 1
     outcomes[i] = 'l'
   else
-    local partners = {}
-    if partner ~= '' then partners[1] = string.sub(partner, 5) end
-    if counter == 0 and second ~= '' then partners[2] = string.sub(second, 5) end
+    local p1 = partner ~= '' and string.sub(partner, 5) or nil
+    local p2 = p1 and counter == 0 and second ~= '' and string.sub(second, 5) or nil
     local pending = country == 0 and (counter == 1 or counter == 2) and counter + pending_offset or nil
-    local new, found = add(selector, record, partners, time, counter, day_offset, country, pending)
+    local new, f1, f2 = add(selector, record, p1, p2, time, counter, day_offset, country, pending)
     if new then
       applied = applied + 1
       outcomes[i] = 'a'
       bump(day, counters[counter])
       if counter == 0 then
         bump(day, 'n:' .. country .. ':s')
-        local delivered = found[1]
-        if delivered then
+        if f1 then
           -- Delivered came first: the time to deliver counts on the delivered event's day.
-          bump(day_of(delivered), 'l:' .. latency_bucket(math.max(0, delivered.time - time)))
+          bump(day_of(f1), 'l:' .. latency_bucket(math.max(0, f1.time - time)))
         end
-        move(delivered, country, 'd')
-        move(found[2], country, 'f')
+        move(f1, country, 'd')
+        move(f2, country, 'f')
       elseif counter == 1 or counter == 2 then
-        local sent = found[1]
-        local own = country ~= 0 and country or (sent and sent.country) or 0
+        local own = country ~= 0 and country or (f1 and f1.country) or 0
         bump(day, 'n:' .. own .. (counter == 1 and ':d' or ':f'))
-        if counter == 1 and sent then bump(day, 'l:' .. latency_bucket(math.max(0, time - sent.time))) end
+        if counter == 1 and f1 then bump(day, 'l:' .. latency_bucket(math.max(0, time - f1.time))) end
         if counter == 2 then bump(day, 'f:' .. failure_code(day, ARGV[a + 6], ARGV[a + 7])) end
       end
       -- A click's second record is the message's: its first click makes it a clicked message.
-      if counter == 4 and second ~= '' and add(selector, second, {}, time, 3, day_offset, 0) then
+      if counter == 4 and second ~= '' and add(selector, second, nil, nil, time, 3, day_offset, 0) then
         bump(day, 'clicked')
       end
     else
