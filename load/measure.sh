@@ -2,13 +2,21 @@
 # Takes every figure of docs/performance.md in one run on this machine: its own Redis (AOF, appendfsync always, as
 # shipped) and PostgreSQL under .local/perf, the host in the role each figure needs, the harness as generator (and
 # wrk for a cross-check of the ingest ratio).
-# Usage: load/measure.sh   (about 40 minutes; reports land in load/reports/). Needs jq, wrk and redis-benchmark
+# Usage: load/measure.sh [section...]   (all of them: about 40 minutes; reports land in load/reports/). A section is one
+# of receiver, drain, ab, floor, workers, role-all, memory, providers, and names the figures it takes; the drain's
+# ratio to the floor needs drain and floor. Needs jq, wrk and redis-benchmark
 # (installed from Debian's packages when missing). Each harness run's phase and result are read with jq from its
 # --status and --result files under .local/perf.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . deploy/local/services.sh
+
+sections=("$@")
+for section in "${sections[@]}"; do
+  case $section in receiver|drain|ab|floor|workers|role-all|memory|providers) ;; *) echo "unknown section: $section"; exit 2 ;; esac
+done
+want() { [ ${#sections[@]} -eq 0 ] || [[ " ${sections[*]} " == *" $1 "* ]]; }
 
 data="$root/.local/perf"
 redis_port=36379
@@ -184,22 +192,26 @@ dotnet publish src/CallbackPipeline.Api -c Release -o "$app" -v quiet -nologo >/
 dotnet build load/CallbackPipeline.Load -c Release -v quiet -nologo >/dev/null
 # The drain A/B's other side: the last build before insights were counted, from git.
 insights_base=$(git rev-parse --short 56ffdb6^)
-rm -rf "$data/src-before"; git worktree prune
-git worktree add --detach --force "$data/src-before" "$insights_base" >/dev/null 2>&1
-dotnet publish "$data/src-before/src/CallbackPipeline.Api" -c Release -o "$data/app-before" -v quiet -nologo >/dev/null
-git worktree remove --force "$data/src-before"
+if want ab; then
+  rm -rf "$data/src-before"; git worktree prune
+  git worktree add --detach --force "$data/src-before" "$insights_base" >/dev/null 2>&1
+  dotnet publish "$data/src-before/src/CallbackPipeline.Api" -c Release -o "$data/app-before" -v quiet -nologo >/dev/null
+  git worktree remove --force "$data/src-before"
+fi
 # The key names, from the code that defines them, for the host's own key prefix.
 prefix=$(jq -r .Redis.KeyPrefix "$app/appsettings.json")
 stream=$(dotnet "$harness" keys --prefix "$prefix" | jq -r .stream)
 
-echo "== receiver only (worker stopped): baseline and ingest"
 start_host receiver Load__BaselineEndpoint=true
-run_baseline
-run_ingest ingest-generic
-run_ingest ingest-twilio
-run_ingest ingest-batch
-echo "== the same ratio with wrk as the generator (load/wrk/callback.lua), beside a naive receiver, then the counts checked"
-wrk_ratio
+if want receiver; then
+  echo "== receiver only (worker stopped): baseline and ingest"
+  run_baseline
+  run_ingest ingest-generic
+  run_ingest ingest-twilio
+  run_ingest ingest-batch
+  echo "== the same ratio with wrk as the generator (load/wrk/callback.lua), beside a naive receiver, then the counts checked"
+  wrk_ratio
+fi
 
 # drain [harness options...]: $workers workers (default 1) started once the queue is full, timed until it is empty;
 # the drain then checks the 50 providers' stats against what it queued.
@@ -221,54 +233,65 @@ drain() {
   # Where the time went, per event: Redis's own accounting of the counting script and of the commands it made,
   # and the CPU time of Redis and of the workers (their start-up included) from /proc.
   redis-cli -p "$redis_port" info commandstats | tr -d '\r' | awk -F'[:=,]' -v ev="$events" -v r="$redis_ticks" -v w="$worker_ticks" -v hz="$(getconf CLK_TCK)" '
-    /^cmdstat_(evalsha|hsetnx|hget|hmget|hexists|expireat|hincrby)/ { name = substr($1, 9); us[name] = $5 }
+    /^cmdstat_(evalsha|hsetnx|hset|hget|hmget|hexists|expireat|hincrby)/ { name = substr($1, 9); us[name] = $5 }
     END { inner = 0; line = ""
       for (n in us) if (n != "evalsha") { inner += us[n]; if (us[n] / ev >= 0.05) line = line sprintf(" %s %.1f,", n, us[n] / ev) }
       printf "per event: script %.1f us of Redis time (commands inside it%s the rest %.1f us); CPU: Redis %.1f us, workers %.1f us\n",
         us["evalsha"] / ev, line, (us["evalsha"] - inner) / ev, r * 1e6 / hz / ev, w * 1e6 / hz / ev }'
 }
 drain_rate() { grep -o '[0-9]* events/s' "$data/drain.out" | cut -d' ' -f1; }
-echo "== drain: 1,000,000 events pre-filled (100 a message), one worker, the receiver idle"
-drain
-fresh_rate=$(drain_rate)
-echo "== drain in steady state: the same on an empty Redis, the providers' two earlier dedup generations holding 1,000,000 records each"
-redis-cli -p "$redis_port" flushall >/dev/null
-drain --earlier-generations 2
-steady_rate=$(drain_rate)
-echo "== drain A/B: the build before insights ($insights_base) and this one, alternated, 1,000,000 events of the insights mix"
-echo "   (each message's sent event with a country, then its delivery or, 1 in 10, a failure with a code)"
-for round in 1 2; do
-  for build in before this; do
-    redis-cli -p "$redis_port" flushall >/dev/null
-    if [ "$build" = before ]; then use_app="$data/app-before"; else use_app=""; fi
-    drain --mix insights > "$data/drain-ab.out"
-    rate=$(drain_rate)
-    echo "round $round, $build: $rate events/s; $(grep '^per event' "$data/drain-ab.out")"
-    if [ "$build" = before ]; then before_rate=$rate; else
-      awk -v b="$before_rate" -v t="$rate" 'BEGIN { printf "round %d: this build at %.1f %% of the one before insights\n", '"$round"', 100 * t / b }'
-    fi
+fresh_rate=""; steady_rate=""; floor_rate=""
+if want drain; then
+  echo "== drain: 1,000,000 events pre-filled (100 a message), one worker, the receiver idle"
+  drain
+  fresh_rate=$(drain_rate)
+  echo "== drain in steady state: the same on an empty Redis, the providers' two earlier dedup generations holding 1,000,000 records each"
+  redis-cli -p "$redis_port" flushall >/dev/null
+  drain --earlier-generations 2
+  steady_rate=$(drain_rate)
+fi
+if want ab; then
+  echo "== drain A/B: the build before insights ($insights_base) and this one, alternated, 1,000,000 events of the insights mix"
+  echo "   (each message's sent event with a country, then its delivery or, 1 in 10, a failure with a code)"
+  for round in 1 2; do
+    for build in before this; do
+      redis-cli -p "$redis_port" flushall >/dev/null
+      if [ "$build" = before ]; then use_app="$data/app-before"; else use_app=""; fi
+      drain --mix insights > "$data/drain-ab.out"
+      rate=$(drain_rate)
+      echo "round $round, $build: $rate events/s; $(grep '^per event' "$data/drain-ab.out")"
+      if [ "$build" = before ]; then before_rate=$rate; else
+        awk -v b="$before_rate" -v t="$rate" 'BEGIN { printf "round %d: this build at %.1f %% of the one before insights\n", '"$round"', 100 * t / b }'
+      fi
+    done
   done
-done
+fi
 use_app=""
-echo "== the floor of exact counting in this Redis: load/script-floor.lua with small hashes, then with a key a record;"
-echo "   500 events a call (the worker's), 4 connections"
-for record in hash key; do
-  redis-cli -p "$redis_port" flushall >/dev/null
-  calls=$(redis-benchmark -p "$redis_port" -c 4 -n 2000 -r 1000000000 -q EVAL "$(cat load/script-floor.lua)" 0 __rand_int__ 500 "$record" \
-    | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
-  echo "floor, $record: $calls calls/s = $(awk -v c="$calls" 'BEGIN { printf "%d", c * 500 }') events/s," \
-    "$(redis-cli -p "$redis_port" hget floor:count delivered) of the 1000000 events added"
-  [ "$record" = hash ] && floor_rate=$(awk -v c="$calls" 'BEGIN { printf "%d", c * 500 }')
-done
-awk -v f="$fresh_rate" -v s="$steady_rate" -v floor="$floor_rate" 'BEGIN {
-  printf "drain against the floor: fresh %.1f %% (target >= 50 %%: %s), steady state %.1f %% (target >= 40 %%: %s)\n",
-    100 * f / floor, (f >= 0.5 * floor ? "met" : "MISSED"), 100 * s / floor, (s >= 0.4 * floor ? "met" : "MISSED") }'
-echo "== drain with 1, 2 and 3 workers on this Redis: 1,000,000 delivered events each, from an empty Redis"
-for workers in 1 2 3; do
-  redis-cli -p "$redis_port" flushall >/dev/null
-  drain > "$data/drain-workers.out"
-  echo "$workers worker(s): $(drain_rate) events/s; $(grep -E '^(verified|NOT EXACT)' "$data/drain-workers.out"); $(grep '^per event' "$data/drain-workers.out")"
-done
+if want floor; then
+  echo "== the floor of exact counting in this Redis: load/script-floor.lua with small hashes, then with a key a record;"
+  echo "   500 events a call (the worker's), 4 connections"
+  for record in hash key; do
+    redis-cli -p "$redis_port" flushall >/dev/null
+    calls=$(redis-benchmark -p "$redis_port" -c 4 -n 2000 -r 1000000000 -q EVAL "$(cat load/script-floor.lua)" 0 __rand_int__ 500 "$record" \
+      | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
+    echo "floor, $record: $calls calls/s = $(awk -v c="$calls" 'BEGIN { printf "%d", c * 500 }') events/s," \
+      "$(redis-cli -p "$redis_port" hget floor:count delivered) of the 1000000 events added"
+    [ "$record" = hash ] && floor_rate=$(awk -v c="$calls" 'BEGIN { printf "%d", c * 500 }')
+  done
+fi
+if [ -n "$fresh_rate" ] && [ -n "$floor_rate" ]; then
+  [ -n "$fresh_rate" ] && [ -n "$floor_rate" ] && awk -v f="$fresh_rate" -v s="$steady_rate" -v floor="$floor_rate" 'BEGIN {
+    printf "drain against the floor: fresh %.1f %% (target >= 50 %%: %s), steady state %.1f %% (target >= 40 %%: %s)\n",
+      100 * f / floor, (f >= 0.5 * floor ? "met" : "MISSED"), 100 * s / floor, (s >= 0.4 * floor ? "met" : "MISSED") }'
+fi
+if want workers; then
+  echo "== drain with 1, 2 and 3 workers on this Redis: 1,000,000 delivered events each, from an empty Redis"
+  for workers in 1 2 3; do
+    redis-cli -p "$redis_port" flushall >/dev/null
+    drain > "$data/drain-workers.out"
+    echo "$workers worker(s): $(drain_rate) events/s; $(grep -E '^(verified|NOT EXACT)' "$data/drain-workers.out"); $(grep '^per event' "$data/drain-workers.out")"
+  done
+fi
 workers=1
 redis-cli -p "$redis_port" flushall >/dev/null
 stop_host
@@ -298,30 +321,36 @@ gc_pauses() {
     printf "host GC over 10 s of the stats run: %d collections, paused %.0f ms (%.1f ms each), %.1f %% of the time\n", n, p, n ? p / n : 0, p / 100 }'
 }
 
-echo "== role all: its ingest maximum with the 50 providers of the stats run (warm), then freshness, then stats queries with ingest at half that maximum"
-start_host all
-run ingest-50-providers role-all-max
-max=$(jq -r '.scenarios[] | select(.name == "generic-single") | .acceptedEventsPerSecond | floor' "$data/role-all-max.json")
-echo "ingest at half of role all's maximum: $((max / 2)) callbacks/s"
-run freshness
-curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-before"
-gc_pauses > "$data/stats.gc" &
-gc_pid=$!
-run stats-under-ingest stats-under-ingest --rate "ingest-at-half-max=$((max / 2))"
-wait "$gc_pid" || true
-cat "$data/stats.gc"
-curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-after"
-read -r within_before all_before < <(within_bound "$data/metrics-before" /v1/stats 0.005)
-read -r within_after all_after < <(within_bound "$data/metrics-after" /v1/stats 0.005)
-echo "server side: $((within_after - within_before)) of $((all_after - all_before)) stats requests answered within 5 ms"
-stop_host
+if want role-all; then
+  echo "== role all: its ingest maximum with the 50 providers of the stats run (warm), then freshness, then stats queries with ingest at half that maximum"
+  start_host all
+  run ingest-50-providers role-all-max
+  max=$(jq -r '.scenarios[] | select(.name == "generic-single") | .acceptedEventsPerSecond | floor' "$data/role-all-max.json")
+  echo "ingest at half of role all's maximum: $((max / 2)) callbacks/s"
+  run freshness
+  curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-before"
+  gc_pauses > "$data/stats.gc" &
+  gc_pid=$!
+  run stats-under-ingest stats-under-ingest --rate "ingest-at-half-max=$((max / 2))"
+  wait "$gc_pid" || true
+  cat "$data/stats.gc"
+  curl -s "http://127.0.0.1:$port/metrics" > "$data/metrics-after"
+  read -r within_before all_before < <(within_bound "$data/metrics-before" /v1/stats 0.005)
+  read -r within_after all_after < <(within_bound "$data/metrics-after" /v1/stats 0.005)
+  echo "server side: $((within_after - within_before)) of $((all_after - all_before)) stats requests answered within 5 ms"
+  stop_host
+fi
 
-echo "== Redis memory per dedup record"
-dotnet "$harness" dedup-memory --redis "127.0.0.1:$redis_port" --records 1000000
-dotnet "$harness" dedup-memory --redis "127.0.0.1:$redis_port" --records 1000000 --mix insights
+if want memory; then
+  echo "== Redis memory per dedup record"
+  dotnet "$harness" dedup-memory --redis "127.0.0.1:$redis_port" --records 1000000
+  dotnet "$harness" dedup-memory --redis "127.0.0.1:$redis_port" --records 1000000 --mix insights
+fi
 
-echo "== many providers (load/many-providers.sh, its own Redis and PostgreSQL): the idle host with 50 and with 100,000"
-echo "   providers, then the freshness of 50 receiving among them"
-cleanup
-trap - EXIT
-load/many-providers.sh --app "$app"
+if want providers; then
+  echo "== many providers (load/many-providers.sh, its own Redis and PostgreSQL): the idle host with 50 and with 100,000"
+  echo "   providers, then the freshness of 50 receiving among them"
+  cleanup
+  trap - EXIT
+  load/many-providers.sh --app "$app"
+fi
