@@ -3,7 +3,7 @@
 -- ARGV[1] now (unix ms), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
 -- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits
 -- of a provider's first generation, ARGV[6] k, generations per window, ARGV[7] the length of a generation (s);
--- then 8 arguments per event i, from ARGV[8 + 8(i-1)] (DedupLayout.cs builds them):
+-- then 8 arguments per event i, from ARGV[8 + 8(i-1)] (CounterStore.ScriptArguments builds them):
 --   record: the message's 4-byte bucket selector and the 16-byte fingerprint of the event's own record;
 --   partner: the fingerprint of the record whose value this event needs ('' for none): a sent event's delivered
 --     record (a time to deliver when delivered came first, and a country to move to), a delivered or failed event's
@@ -16,13 +16,14 @@
 --
 -- Dedup records (docs/architecture.md, "Dedup records"). A record is a field of a small hash, the bucket
 -- '<prefix>m:<generation>:<bucket>': every record of one message is in the same bucket (chosen by the message), so one
--- HMGET finds an event's own record and its partner. The field is 12 bytes of the record's fingerprint; the value is
+-- HMGET finds an event's own record and its partners. The field is 12 bytes of the record's fingerprint; the value is
 --   sent:   (offset × 256 + country) × 8              (country: index into Countries.cs, 0 unknown)
 --   others: (offset × 4 + day offset) × 8 + counter   (day offset: reporting day - UTC date of the time + 1, 0..2)
 -- where offset is the event time less (generation × length - window), and counter 0 sent, 1 delivered, 2 failed,
 -- 3 clicked, 4 clicks, 5 replies, 6 delivered and 7 failed counted under no country while their message's sent
--- event was not counted yet: when it is, it moves them to its country and rewrites them as 1 and 2. k generations are at least the window plus the time an event may be ahead of the
--- clock that applies it (CounterStore.GenerationLength). A record added in generation g is needed until its event
+-- event was not counted yet (when it is, it moves them to its country and rewrites them as 1 and 2). k generations
+-- are at least the window plus the time an event may be ahead of the clock that applies it
+-- (CounterStore.GenerationLength). A record added in generation g is needed until its event
 -- time plus the window, which falls in generation g + k at the latest, so an apply looks in its own generation, the k
 -- before, and the next one if a worker whose clock is ahead has started it; a generation's keys expire an hour after
 -- generation g + k ends. Each generation sizes its buckets from the record count of the one before

@@ -1,8 +1,10 @@
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Core.Stats;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Redis;
+using CallbackPipeline.Storage.Stats;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
@@ -141,6 +143,32 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
         Assert.Equal(new CountResult(0, 0, 1, 0), await counters.ApplyAsync([delivered], CancellationToken.None));
         var day = EventClock.DayIn(deliveredAt, TimeZoneInfo.Utc);
         Assert.Equal(1, (await h.ServedAsync(id, day, day)).Delivered);
+    }
+
+    [Fact]
+    public async Task ADeliveryCountedUnderUnknownInOneGeneration_IsMovedByItsSentEventInTheNext_AndItsRecordRewrittenThere()
+    {
+        var (h, id, generation) = await BeforeBoundaryAsync();
+        await using var _ = h;
+        var counters = h.Get<CounterStore>();
+        var sentAt = h.Clock.GetUtcNow().AddMinutes(-5);
+        await counters.ApplyAsync([h.Event(id, EventKind.Delivered, "m1", at: sentAt.AddSeconds(30))], CancellationToken.None);
+
+        h.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(generation + 1, h.Clock.GetUtcNow().ToUnixTimeSeconds() / Length);
+        Assert.Equal(new CountResult(1, 0, 0, 0),
+            await counters.ApplyAsync([h.Event(id, EventKind.Sent, "m1", at: sentAt) with { Country = "IN" }], CancellationToken.None));
+
+        var day = EventClock.DayIn(sentAt, TimeZoneInfo.Utc);
+        var read = (await h.Get<StatsReader>().ReadWithInsightsAsync([id], day.AddDays(-1), day.AddDays(1), CancellationToken.None))[id];
+        var insights = InsightFigures.Sum(read.Insights.Values);
+        Assert.Equal(new Dictionary<string, CountryCounts> { ["IN"] = new(1, 1, 0) }, insights.Countries);
+        Assert.Equal(1, insights.Latency[LatencyBuckets.Of(30)]);
+        // The delivered record, in the generation before, now says it counts as a plain delivery.
+        var redis = h.Get<IConnectionMultiplexer>();
+        var earlier = await redis.GetServers().Single().KeysAsync(pattern: $"{h.Get<RedisKeys>().Provider(id).Prefix}m:{generation}:*").ToListAsync();
+        var value = (long)(await redis.GetDatabase().HashValuesAsync(Assert.Single(earlier))).Single();
+        Assert.Equal(1, value % 8);
     }
 
     [Fact]
