@@ -106,24 +106,26 @@ end
 
 local touched = {}
 local added = 0
--- A record's field and its partners' (p1, p2: 12-byte fields, or nil) in one bucket.
-local function lookup(key, field, p1, p2)
-  if p2 then return redis.call('HMGET', key, field, p1, p2) end
-  return redis.call('HMGET', key, field, p1)
+-- Looks up a record's field and its partners' (p1, p2: 12-byte fields, p2 maybe nil) in one bucket of generation g.
+-- Returns whether the bucket holds the record, and the partners found (f1, f2: those given, plus any found here).
+local function look(g, key, field, p1, p2, f1, f2)
+  local values = p2 and redis.call('HMGET', key, field, p1, p2) or redis.call('HMGET', key, field, p1)
+  if values[1] then return true end
+  if values[2] and not f1 then f1 = decode(g, values[2], key, p1) end
+  if values[3] and not f2 then f2 = decode(g, values[3], key, p2) end
+  return false, f1, f2
 end
 -- Adds a record (selector: its message's bucket bytes, record: its 16-byte fingerprint) unless this generation or
 -- one of the others holds it, with the counter code stored: pending instead of counter when given and the first
 -- partner is not found. Returns whether it was added, and the partners' records (p1, p2) that were found.
 local function add(selector, record, p1, p2, time, counter, day_offset, country, pending)
   local field = string.sub(record, 5)
-  local f1, f2
+  local held, f1, f2
   for _, other in ipairs(others) do
     local key = bucket_of('m:', other[1], selector, other[2])
     if p1 then
-      local values = lookup(key, field, p1, p2)
-      if values[1] then return false end
-      if values[2] and not f1 then f1 = decode(other[1], values[2], key, p1) end
-      if values[3] and not f2 then f2 = decode(other[1], values[3], key, p2) end
+      held, f1, f2 = look(other[1], key, field, p1, p2, f1, f2)
+      if held then return false end
     elseif redis.call('HEXISTS', key, field) == 1 then
       return false
     end
@@ -133,10 +135,8 @@ local function add(selector, record, p1, p2, time, counter, day_offset, country,
   end
   local key = bucket_of('m:', gen, selector, buckets)
   if p1 then
-    local values = lookup(key, field, p1, p2)
-    if values[1] then return false end
-    if values[2] and not f1 then f1 = decode(gen, values[2], key, p1) end
-    if values[3] and not f2 then f2 = decode(gen, values[3], key, p2) end
+    held, f1, f2 = look(gen, key, field, p1, p2, f1, f2)
+    if held then return false end
     if pending and not f1 then counter = pending end
     redis.call('HSET', key, field, encode(gen, time, counter, day_offset, country))
   elseif redis.call('HSETNX', key, field, encode(gen, time, counter, day_offset, country)) == 0 then

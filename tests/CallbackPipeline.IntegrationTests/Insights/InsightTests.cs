@@ -206,9 +206,8 @@ public sealed class InsightTests(PipelineApp app) : IClassFixture<PipelineApp>
         // The moved records say so (x-1's, whose sent event named no country, still waits under unknown), and the
         // recount counts them all.
         var redis = app.Services.GetRequiredService<IConnectionMultiplexer>();
-        var prefix = app.Services.GetRequiredService<RedisKeys>().Provider(id).Prefix;
         var codes = new List<long>();
-        foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: prefix + "m:*"))
+        foreach (var key in redis.GetServers().Single().Keys(pattern: app.Services.GetRequiredService<RedisKeys>().Provider(id).DedupBuckets))
         {
             codes.AddRange((await redis.GetDatabase().HashValuesAsync(key)).Select(v => (long)v % 8));
         }

@@ -166,7 +166,7 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
         Assert.Equal(1, insights.Latency[LatencyBuckets.Of(30)]);
         // The delivered record, in the generation before, now says it counts as a plain delivery.
         var redis = h.Get<IConnectionMultiplexer>();
-        var earlier = await redis.GetServers().Single().KeysAsync(pattern: $"{h.Get<RedisKeys>().Provider(id).Prefix}m:{generation}:*").ToListAsync();
+        var earlier = await redis.GetServers().Single().KeysAsync(pattern: $"{h.Get<RedisKeys>().Provider(id).DedupBucketPrefix}{generation}:*").ToListAsync();
         var value = (long)(await redis.GetDatabase().HashValuesAsync(Assert.Single(earlier))).Single();
         Assert.Equal(1, value % 8);
     }
