@@ -45,8 +45,7 @@ public sealed class Ledger
     /// Per provider, the insight tallies the accepted events must add up to (docs/insights.md): failures by code; sent,
     /// delivered and failed by country, a delivery or failure taking its sent event's country when it names none; times
     /// to deliver for the deliveries whose sent event was accepted. Also how far the events without an answer may move
-    /// them: one tally each, and a sent event that names a country two more (out of <c>unknown</c>, into its country)
-    /// for each accepted delivery or failure of its message that names none.
+    /// them, if they were counted after all (<see cref="Allowance"/>).
     /// </summary>
     public Dictionary<string, InsightExpectation> InsightExpectations()
     {
@@ -75,12 +74,35 @@ public sealed class Ledger
         foreach (var (key, facts) in uncertain.Where(u => !accepted.ContainsKey(u.Key)))
         {
             var known = Of(key.ProviderId);
-            var inheriting = key.Counter == "sent" && facts.Country is not null
-                ? new[] { "delivered", "failed" }.Count(c => accepted.TryGetValue(key with { Counter = c }, out var f) && f.Country is null)
-                : 0;
-            result[key.ProviderId] = known with { Allowed = known.Allowed + 1 + (2 * inheriting) };
+            result[key.ProviderId] = known with { Allowed = known.Allowed + Allowance(key, facts) };
         }
         return result;
+    }
+
+    /// <summary>
+    /// How many insight tallies an event without an answer changes if it was counted: a sent event its country's sent
+    /// tally, a time to deliver when its message's delivery was accepted, and, when it names a country, two for each
+    /// accepted delivery or failure of its message that names none (moved out of <c>unknown</c> into its country); a
+    /// delivery its country's tally, and a time to deliver when its sent event was accepted or is without an answer
+    /// too; a failure its country's tally and its code's. Clicks and replies have no insights.
+    /// </summary>
+    private long Allowance(EventKey key, EventFacts facts)
+    {
+        bool Accepted(string counter) => accepted.ContainsKey(key with { Counter = counter });
+        switch (key.Counter)
+        {
+            case "sent":
+                var inheriting = facts.Country is null
+                    ? 0
+                    : new[] { "delivered", "failed" }.Count(c => accepted.TryGetValue(key with { Counter = c }, out var f) && f.Country is null);
+                return 1 + (Accepted("delivered") ? 1 : 0) + (2 * inheriting);
+            case "delivered":
+                return 1 + (Accepted("sent") || uncertain.ContainsKey(key with { Counter = "sent" }) ? 1 : 0);
+            case "failed":
+                return 2;
+            default:
+                return 0;
+        }
     }
 }
 
