@@ -9,7 +9,7 @@ namespace CallbackPipeline.Api.Providers;
 
 /// <summary>
 /// The receiver's cached view of providers: a callback costs no database round trip, and while PostgreSQL is
-/// down the last known copy keeps serving (docs/architecture.md, "The promises"). Unknown ids are cached too, so a flood of
+/// down the last known copy keeps serving (docs/architecture.md, "The rules"). Unknown ids are cached too, so a flood of
 /// junk ids does not reach the database.
 /// </summary>
 public sealed class ProviderDirectory(ProviderStore store, TimeProvider clock, IOptions<CallbacksOptions> options)

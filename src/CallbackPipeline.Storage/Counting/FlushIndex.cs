@@ -5,7 +5,7 @@ namespace CallbackPipeline.Storage.Counting;
 
 /// <summary>
 /// The providers with deltas to flush, so a flush pass costs what the active providers cost, not what all of them do
-/// (docs/architecture.md, "The flush index"). The counter lists a provider after its script has run and before the
+/// (docs/architecture.md, "Flushing to PostgreSQL"). The counter lists a provider after its script has run and before the
 /// events are acknowledged, so a worker that stops in between leaves events that come back and list it again. A
 /// flusher claims providers with a lease, flushes them, lists again those that got new deltas meanwhile, and releases
 /// them; a lease that runs out (its worker stopped) is taken by the next claim.

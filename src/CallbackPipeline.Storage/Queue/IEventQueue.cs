@@ -38,6 +38,3 @@ public sealed record QueueDelivery(string Id, IReadOnlyList<CallbackEvent>? Even
     /// <summary>What the transport needs to settle the message (Service Bus: the received message with its lock).</summary>
     public object? Handle { get; init; }
 }
-
-/// <summary>Nothing was queued: the queue is full or unreachable. The caller answers 503 with Retry-After.</summary>
-public sealed class QueueUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner);
