@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using CallbackPipeline.Storage.Providers;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace CallbackPipeline.Api;
@@ -18,10 +17,9 @@ public sealed record Page(int Limit, ProviderPosition? After)
 
     public const int MaxLimit = 500;
 
-    /// <summary>The page a request asks for, or the 400 that says why it cannot be read.</summary>
-    public static bool TryRead(HttpRequest request, out Page page, out ProblemHttpResult? problem)
+    /// <summary>The page a request asks for; what is wrong with <c>limit</c> or <c>cursor</c> goes to <paramref name="errors"/>.</summary>
+    public static Page Read(HttpRequest request, IDictionary<string, string[]> errors)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var limit = DefaultLimit;
         if (request.Query.TryGetValue("limit", out var limitText)
             && !(int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxLimit))
@@ -33,9 +31,7 @@ public sealed record Page(int Limit, ProviderPosition? After)
         {
             errors["cursor"] = ["is not a cursor this API gave out: pass the one from the Link header of the page before"];
         }
-        page = new Page(limit, after);
-        problem = errors.Count > 0 ? Problems.Validation(errors) : null;
-        return problem is null;
+        return new Page(limit, after);
     }
 
     /// <summary>The cursor of the page after the one that ends with <paramref name="last"/>.</summary>

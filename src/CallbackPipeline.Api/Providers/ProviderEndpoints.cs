@@ -31,7 +31,9 @@ public static class ProviderEndpoints
         HttpContext context, ProviderStore store, PublicUrls urls, CancellationToken ct)
     {
         var caller = Caller.From(context);
-        if (!Page.TryRead(context.Request, out var page, out var problem)) return problem!;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var page = Page.Read(context.Request, errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         // One more than the page, to know whether a next one exists.
         var providers = await store.ListPageAsync(caller.AccountId, page.After, page.Limit + 1, ct);
         if (providers.Count > page.Limit)

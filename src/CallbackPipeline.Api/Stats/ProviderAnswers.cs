@@ -33,9 +33,9 @@ public sealed class ProviderAnswers(StatsCache cache, ProviderStore providers, S
             {
                 return StatsAnswer.Failed(ProviderEndpoints.NoProvider());
             }
-            if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(found.TimeZone)), out var range, out var error))
+            if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(found.TimeZone)), out var range, out var errors))
             {
-                return StatsAnswer.Failed(Problems.BadRequest(error!));
+                return StatsAnswer.Failed(Problems.Validation(errors));
             }
             var days = (await reader.ReadAsync([id], range.From, range.To, insights, ct)).GetValueOrDefault(id) ?? new ProviderDays();
             var figures = build(new Read(found.Provider, found.TimeZone, range), days);

@@ -52,16 +52,16 @@ public static class StatsEndpoints
         StatsReader reader, PipelineMetrics metrics, TimeProvider clock, IOptions<JsonOptions> json)
     {
         var caller = Caller.From(context);
-        if (!Page.TryRead(context.Request, out var page, out var problem)) return problem!;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var page = Page.Read(context.Request, errors);
+        StatsRange.Check(from, to, errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         var answer = await cache.GetAsync(caller.AccountId, $"account {from} {to} {page.Limit} {context.Request.Query["cursor"]}", async () =>
         {
             var ct = CancellationToken.None;
             var started = Stopwatch.GetTimestamp();
             var account = (await accounts.GetAsync(caller.AccountId, ct))!;
-            if (!StatsRange.TryParse(from, to, EventClock.Today(clock, TimeZones.Get(account.TimeZone)), out var range, out var error))
-            {
-                return StatsAnswer.Failed(Problems.BadRequest(error!));
-            }
+            var range = StatsRange.Resolve(from, to, EventClock.Today(clock, TimeZones.Get(account.TimeZone)));
 
             var list = await providers.ListAsync(caller.AccountId, ct, withSecrets: false);
             var read = await reader.ReadWithInsightsAsync(list.Select(p => p.Id).ToList(), range.From, range.To, ct);

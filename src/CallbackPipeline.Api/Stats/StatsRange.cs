@@ -4,54 +4,79 @@ namespace CallbackPipeline.Api.Stats;
 
 /// <summary>
 /// A stats date range in the account's zone (docs/api.md): both dates omitted is the last 7 days ending today; one given
-/// is the 7-day range starting (<c>from</c>) or ending (<c>to</c>) there; at most 366 days.
+/// is the 7-day range starting (<c>from</c>) or ending (<c>to</c>) there; at most 366 days, between
+/// <see cref="Earliest"/> and <see cref="Latest"/>.
 /// </summary>
 public readonly record struct StatsRange(DateOnly From, DateOnly To)
 {
     public const int DefaultDays = 7;
     public const int MaxDays = 366;
 
+    public static readonly DateOnly Earliest = new(2000, 1, 1);
+
+    /// <summary>The last date a request may name: a 7-day range from it still ends in a year of four digits.</summary>
+    public static readonly DateOnly Latest = new(9998, 12, 31);
+
     public int Days => To.DayNumber - From.DayNumber + 1;
 
-    public static bool TryParse(string? from, string? to, DateOnly today, out StatsRange range, out string? error)
+    /// <summary>
+    /// Adds to <paramref name="errors"/> what is wrong with <c>from</c> and <c>to</c>, by query parameter. Nothing here
+    /// depends on the account's today: a date left out is never wrong, and two dates given are checked against each other.
+    /// </summary>
+    public static void Check(string? from, string? to, IDictionary<string, string[]> errors)
     {
-        range = default;
-        error = null;
-        DateOnly? start = null, end = null;
-        if (from is not null)
+        var start = Date("from", from, errors);
+        var end = Date("to", to, errors);
+        if (start is not { } s || end is not { } e) return;
+        if (s > e)
         {
-            if (!TryDate(from, out var d)) return Fail(out error, $"from '{from}' is not a date (YYYY-MM-DD)");
-            start = d;
+            errors["from"] = errors["to"] = ["from must not be after to"];
         }
-        if (to is not null)
+        else if (e.DayNumber - s.DayNumber + 1 > MaxDays)
         {
-            if (!TryDate(to, out var d)) return Fail(out error, $"to '{to}' is not a date (YYYY-MM-DD)");
-            end = d;
+            errors["from"] = errors["to"] = [$"the range must be at most {MaxDays} days"];
         }
-        (start, end) = (start, end) switch
-        {
-            (null, null) => (today.AddDays(1 - DefaultDays), today),
-            ({ } s, null) => (s, s.AddDays(DefaultDays - 1)),
-            (null, { } e) => (e.AddDays(1 - DefaultDays), e),
-            _ => (start, end),
-        };
-        if (start > end) return Fail(out error, "from must not be after to");
-        range = new StatsRange(start!.Value, end!.Value);
-        return range.Days <= MaxDays || Fail(out error, $"the range must be at most {MaxDays} days");
     }
+
+    /// <summary>The range a request names, or the field errors of <see cref="Check"/>.</summary>
+    public static bool TryParse(string? from, string? to, DateOnly today, out StatsRange range, out Dictionary<string, string[]> errors)
+    {
+        errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        Check(from, to, errors);
+        range = errors.Count == 0 ? Resolve(from, to, today) : default;
+        return errors.Count == 0;
+    }
+
+    /// <summary>The range that dates <see cref="Check"/> accepted name on <paramref name="today"/>.</summary>
+    public static StatsRange Resolve(string? from, string? to, DateOnly today) => (Parse(from), Parse(to)) switch
+    {
+        (null, null) => new(today.AddDays(1 - DefaultDays), today),
+        ({ } s, null) => new(s, s.AddDays(DefaultDays - 1)),
+        (null, { } e) => new(e.AddDays(1 - DefaultDays), e),
+        ({ } s, { } e) => new(s, e),
+    };
 
     public IEnumerable<DateOnly> Dates()
     {
         for (var d = From; d <= To; d = d.AddDays(1)) yield return d;
     }
 
-    private static bool TryDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
-        && date.Year is >= 2000 and <= 9998;
-
-    private static bool Fail(out string? error, string message)
+    private static DateOnly? Date(string name, string? text, IDictionary<string, string[]> errors)
     {
-        error = message;
-        return false;
+        if (text is null) return null;
+        if (Parse(text) is not { } date)
+        {
+            errors[name] = [$"'{text}' is not a date (YYYY-MM-DD)"];
+            return null;
+        }
+        if (date < Earliest || date > Latest)
+        {
+            errors[name] = [$"must be from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}"];
+            return null;
+        }
+        return date;
     }
+
+    private static DateOnly? Parse(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
@@ -81,18 +82,35 @@ public sealed class StatsTests(PipelineApp app) : IClassFixture<PipelineApp>
     }
 
     [Theory]
-    [InlineData("from=2026-11-10&to=2026-11-01")]
-    [InlineData("from=2026-13-01")]
-    [InlineData("to=yesterday")]
-    [InlineData("from=2025-01-01&to=2026-01-02")]
-    public async Task BadRanges_Are400(string query)
+    [InlineData("from=2026-11-10&to=2026-11-01", "to")]
+    [InlineData("from=2026-13-01", "from")]
+    [InlineData("to=yesterday", "to")]
+    [InlineData("from=1999-12-31", "from")]
+    [InlineData("from=2025-01-01&to=2026-01-02", "from")]
+    public async Task BadRanges_Are400NamingTheField(string query, string field)
     {
         var account = await app.CreateAccountAsync();
         var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
         using var reader = account.Reader();
-        var response = await reader.GetAsync($"/v1/providers/{id}/stats?{query}");
+        foreach (var path in new[] { $"/v1/providers/{id}/stats", "/v1/stats" })
+        {
+            using var response = await reader.GetAsync($"{path}?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.NotEmpty(problem["errors"]![field]!.AsArray());
+        }
+    }
+
+    [Fact]
+    public async Task TheOverview_NamesEveryBadParameterInOneAnswer()
+    {
+        var account = await app.CreateAccountAsync();
+        using var reader = account.Reader();
+        using var response = await reader.GetAsync("/v1/stats?limit=0&cursor=zz&from=x&to=2026-02-30");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var errors = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!.AsObject();
+        Assert.Equal(["cursor", "from", "limit", "to"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
     }
 
     [Theory]
