@@ -28,14 +28,12 @@ public readonly record struct StatsRange(DateOnly From, DateOnly To)
         var start = Date("from", from, errors);
         var end = Date("to", to, errors);
         if (start is not { } s || end is not { } e) return;
-        if (s > e)
-        {
-            errors["from"] = errors["to"] = ["from must not be after to"];
-        }
-        else if (e.DayNumber - s.DayNumber + 1 > MaxDays)
-        {
-            errors["from"] = errors["to"] = [$"the range must be at most {MaxDays} days"];
-        }
+        var both = s > e ? "from must not be after to"
+            : e.DayNumber - s.DayNumber + 1 > MaxDays ? $"the range must be at most {MaxDays} days"
+            : null;
+        if (both is null) return;
+        errors["from"] = [both];
+        errors["to"] = [both];
     }
 
     /// <summary>The range a request names, or the field errors of <see cref="Check"/>.</summary>

@@ -206,6 +206,22 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     }
 
     [Fact]
+    public async Task ACustomRangeThatEndsBeforeItStarts_IsRefusedWithTheReason()
+    {
+        var (account, _) = await SeedAsync();
+        var page = await app.SignedInPageAsync(account.ReadKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "MSG91 India" }).ClickAsync();
+        await Assertions.Expect(Card(page, "sent")).ToHaveTextAsync("4");
+
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Date range" }).SelectOptionAsync("custom");
+        await page.GetByLabel("From", new() { Exact = true }).FillAsync("2026-11-10");
+        await page.GetByLabel("To", new() { Exact = true }).FillAsync("2026-11-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("from, to: from must not be after to");
+    }
+
+    [Fact]
     public async Task ArchivingThroughTheMenu_AsksFirst_AndShowsTheNewStatus()
     {
         var account = await app.CreateAccountAsync();

@@ -1,9 +1,19 @@
 // The dashboard's only door to the API. The key lives in sessionStorage (gone with the tab), never in a URL.
 const KEY = "callbackpipeline.key";
 
+// A validation problem says what is wrong field by field; fields that share a message (from and to) are named together.
+function describe(status, problem) {
+  if (!problem?.errors) return problem?.detail || problem?.title || `Request failed (${status})`;
+  const fields = new Map();
+  for (const [field, messages] of Object.entries(problem.errors)) {
+    for (const message of messages) fields.set(message, [...(fields.get(message) ?? []), field]);
+  }
+  return [...fields].map(([message, names]) => `${names.join(", ")}: ${message}`).join("; ");
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || problem?.title || `Request failed (${status})`);
+    super(describe(status, problem));
     this.status = status;
     this.problem = problem;
   }

@@ -165,8 +165,7 @@ async function save(provider) {
     $("edit").close();
     await showProviders();
   } catch (error) {
-    const errors = error.problem?.errors ? Object.entries(error.problem.errors).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ") : "";
-    $("edit-error").textContent = `${error.message} ${errors}`.trim();
+    $("edit-error").textContent = error.message;
     $("edit-error").hidden = false;
   }
 }
@@ -178,7 +177,6 @@ async function sendTest(provider) {
     const { json } = await api("POST", `/v1/providers/${provider.id}/test-sms`, { body: { to: $("test-to").value.trim(), body: $("test-body").value } });
     result.textContent = json.ok ? `Sent. Provider message id: ${json.providerMessageId}` : `The provider refused it: ${json.error}`;
   } catch (error) {
-    const errors = error.problem?.errors ? Object.values(error.problem.errors).flat().join("; ") : "";
-    result.textContent = `${error.message} ${errors}`.trim();
+    result.textContent = error.message;
   }
 }
