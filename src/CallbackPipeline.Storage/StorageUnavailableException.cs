@@ -9,11 +9,16 @@ namespace CallbackPipeline.Storage;
 /// condition, not a bug. Every store turns its driver's failures of that kind into this, so callers retry or degrade
 /// without knowing the drivers.
 /// </summary>
-public sealed class StorageUnavailableException(string dependency, Exception inner)
-    : Exception($"{dependency} cannot be reached right now; retry shortly.", inner)
+public sealed class StorageUnavailableException : Exception
 {
+    public StorageUnavailableException(string dependency, Exception inner)
+        : base($"{dependency} cannot be reached right now; retry shortly.", inner) => Dependency = dependency;
+
+    /// <summary>The store answers but cannot give a consistent answer right now (<paramref name="reason"/>).</summary>
+    public StorageUnavailableException(string dependency, string reason) : base($"{reason}; retry shortly.") => Dependency = dependency;
+
     /// <summary><c>PostgreSQL</c>, <c>Redis</c> or <c>Service Bus</c>.</summary>
-    public string Dependency { get; } = dependency;
+    public string Dependency { get; }
 
     /// <summary>The exception to throw instead of <paramref name="exception"/>, or null when it is not an outage.</summary>
     public static StorageUnavailableException? From(Exception exception) => exception switch

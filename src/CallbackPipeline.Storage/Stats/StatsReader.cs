@@ -10,9 +10,10 @@ namespace CallbackPipeline.Storage.Stats;
 /// <summary>
 /// Reads daily counts (and, when asked, the insight tallies) as PostgreSQL rows plus the deltas still in Redis, so an
 /// applied event shows at once. The Redis snapshot is taken first; the PostgreSQL read then tells in the same
-/// statement whether a pending batch is already in the rows. If a new batch was cut in between (the batch count
-/// moved), the read is repeated, so a flush running underneath never shows a count twice or not at all, and the
-/// insights of one read always agree with its counters.
+/// statement whether a pending batch is already in the rows. A provider whose batch count moved in between (a flush
+/// cut a new batch) is read again, alone with the others that moved, so a flush running underneath never shows a count
+/// twice or not at all, and the insights of one read always agree with its counters. A provider still moving after
+/// <see cref="MaxAttempts"/> reads is not answered from an unchecked read: the read fails as unavailable (503).
 /// </summary>
 public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, NpgsqlDataSource dataSource)
 {
@@ -34,16 +35,22 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
     {
         try
         {
-            for (var attempt = 1; ; attempt++)
+            var result = new Dictionary<string, ProviderDays>(StringComparer.Ordinal);
+            var pending = providerIds;
+            for (var attempt = 1; pending.Count > 0; attempt++)
             {
-                var snapshots = await ReadRedisAsync(providerIds, from, to, insights);
-                var (rows, applied) = await StatsRows.ReadAsync(dataSource, providerIds, from, to, insights,
+                if (attempt > MaxAttempts)
+                {
+                    throw new StorageUnavailableException("Redis", $"the stats of {pending.Count} provider(s) changed under each of {MaxAttempts} reads");
+                }
+                var snapshots = await ReadRedisAsync(pending, from, to, insights);
+                var (rows, applied) = await StatsRows.ReadAsync(dataSource, pending, from, to, insights,
                     [.. snapshots.Values.Where(s => s.Batch is not null).Select(s => s.Batch!.Id)], cancellationToken);
-                if (attempt < MaxAttempts && !await BatchCountsUnchangedAsync(providerIds, snapshots)) continue;
-
+                var moved = await MovedAsync(pending, snapshots);
                 foreach (var (providerId, snapshot) in snapshots)
                 {
-                    var days = rows.TryGetValue(providerId, out var existing) ? existing : rows[providerId] = new ProviderDays();
+                    if (moved.Contains(providerId)) continue;
+                    var days = result[providerId] = rows.GetValueOrDefault(providerId) ?? new ProviderDays();
                     foreach (var (day, counts) in snapshot.Days.Counts) days.Add(day, counts);
                     foreach (var (day, tally) in snapshot.Days.Insights) days.Add(day, tally);
                     if (snapshot.Batch is { } batch && !applied.Contains(batch.Id))
@@ -53,8 +60,9 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
                         foreach (var (day, tally) in batch.Insights.Where(d => d.Key >= from && d.Key <= to)) days.Add(day, tally);
                     }
                 }
-                return rows;
+                pending = [.. pending.Where(moved.Contains)];
             }
+            return result;
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
         {
@@ -102,15 +110,17 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
         return snapshots;
     }
 
-    private async Task<bool> BatchCountsUnchangedAsync(IReadOnlyList<string> providerIds, Dictionary<string, Snapshot> snapshots)
+    /// <summary>The providers whose batch count is no longer the one their snapshot saw.</summary>
+    private async Task<HashSet<string>> MovedAsync(IReadOnlyList<string> providerIds, Dictionary<string, Snapshot> snapshots)
     {
         var db = redis.GetDatabase();
         var counts = await Task.WhenAll(providerIds.Select(id => db.StringGetAsync(keys.Provider(id).BatchCount)));
+        var moved = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < providerIds.Count; i++)
         {
             var now = counts[i].IsNull ? 0 : (long)counts[i];
-            if (now != snapshots[providerIds[i]].BatchCount) return false;
+            if (now != snapshots[providerIds[i]].BatchCount) moved.Add(providerIds[i]);
         }
-        return true;
+        return moved;
     }
 }
