@@ -23,6 +23,13 @@ public sealed class CallbacksOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ProviderCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many providers (and unknown ids) the receiver keeps cached. Past it the least recently used are dropped,
+    /// unknown ids first, so a flood of junk ids cannot push out the providers a PostgreSQL outage is served from.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int ProviderCacheSize { get; set; } = 100_000;
+
     /// <summary>Seconds a 503 asks the caller to wait before retrying.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;

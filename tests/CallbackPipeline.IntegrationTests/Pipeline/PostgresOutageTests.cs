@@ -17,7 +17,7 @@ public sealed class PostgresOutageTests
         await using var harness = await StorageHarness.CreateAsync(database.ConnectionString, $"o{Guid.NewGuid():N}");
         await harness.MigrateAsync();
         var id = await harness.CreateProviderAsync("Asia/Kolkata");
-        var directory = new ProviderDirectory(harness.Get<ProviderStore>(), harness.Clock, Options.Create(new CallbacksOptions()));
+        using var directory = new ProviderDirectory(harness.Get<ProviderStore>(), harness.Clock, Options.Create(new CallbacksOptions()));
         Assert.NotNull(await directory.FindAsync(id, CancellationToken.None));
 
         // The outage: the database is gone, and the cached copy is older than its time to live.
@@ -29,5 +29,23 @@ public sealed class PostgresOutageTests
         Assert.Equal("Asia/Kolkata", served.Zone.Id);
         // A provider never seen before cannot be verified: the caller answers 503 and the provider retries.
         await Assert.ThrowsAsync<StorageUnavailableException>(() => directory.FindAsync("prv_never_seen", CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task AFloodOfUnknownIds_DoesNotPushOutTheProvidersAnOutageIsServedFrom()
+    {
+        var database = await TestDatabase.CreateAsync();
+        await using var harness = await StorageHarness.CreateAsync(database.ConnectionString, $"o{Guid.NewGuid():N}");
+        await harness.MigrateAsync();
+        var id = await harness.CreateProviderAsync();
+        using var directory = new ProviderDirectory(harness.Get<ProviderStore>(), harness.Clock, Options.Create(new CallbacksOptions { ProviderCacheSize = 20 }));
+        Assert.NotNull(await directory.FindAsync(id, CancellationToken.None));
+
+        // Ten times the cache's size in ids no provider has, each cached as unknown until the cache is full.
+        for (var i = 0; i < 200; i++) Assert.Null(await directory.FindAsync($"prv_junk_{i}", CancellationToken.None));
+
+        await database.DisposeAsync();
+        harness.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(id, (await directory.FindAsync(id, CancellationToken.None))!.Record.Id);
     }
 }
