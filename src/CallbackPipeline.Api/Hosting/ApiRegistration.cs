@@ -24,6 +24,7 @@ public static class ApiRegistration
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbacksOptions>().BindConfiguration(CallbacksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LoadOptions>().BindConfiguration(LoadOptions.Section).ValidateOnStart();
         // From the validated options, so a bad limit stops start-up naming its key instead of failing inside Kestrel.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<CallbacksOptions>>((k, callbacks) =>
         {

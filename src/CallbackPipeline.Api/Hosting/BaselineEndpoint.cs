@@ -10,7 +10,7 @@ public static class BaselineEndpoint
 {
     public static WebApplication MapBaselineIfEnabled(this WebApplication app)
     {
-        if (app.Configuration.GetValue("Load:BaselineEndpoint", false))
+        if (app.Services.GetRequiredService<IOptions<LoadOptions>>().Value.BaselineEndpoint)
         {
             app.MapPost("/baseline", async (HttpContext context, IOptions<CallbacksOptions> options) =>
                 await RequestBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, context.RequestAborted) is null

@@ -16,6 +16,6 @@ public sealed record HostRole(string Name)
         var name = configuration[Key] ?? "all";
         return name is "all" or "receiver" or "worker"
             ? new HostRole(name)
-            : throw new InvalidOperationException($"Role (--role or the Role setting) must be all, receiver or worker; got '{name}'.");
+            : throw new InvalidRoleException($"Role (--role or the Role setting) must be all, receiver or worker; got '{name}'.");
     }
 }

@@ -33,6 +33,24 @@ public sealed class HostProcess : IAsyncDisposable
     {
         var database = await TestDatabase.CreateAsync();
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var host = new HostProcess(Process.Start(StartInfo(database, baseUrl, settings))!, database, baseUrl);
+        await host.WaitUntilReadyAsync();
+        return host;
+    }
+
+    /// <summary>The host started with <paramref name="settings"/>, for a start-up that must fail: its exit code and what it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string> settings)
+    {
+        var (database, baseUrl) = (await TestDatabase.CreateAsync(), $"http://127.0.0.1:{FreePort()}");
+        await using var host = new HostProcess(Process.Start(StartInfo(database, baseUrl, settings))!, database, baseUrl);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.process.WaitForExitAsync(timeout.Token);
+        host.process.WaitForExit();
+        return (host.process.ExitCode, string.Join('\n', host.Output));
+    }
+
+    private static ProcessStartInfo StartInfo(TestDatabase database, string baseUrl, IDictionary<string, string>? settings)
+    {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CallbackPipeline.Api.dll"), "--contentRoot", AppContext.BaseDirectory])
         {
             RedirectStandardOutput = true,
@@ -51,9 +69,7 @@ public sealed class HostProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         foreach (var (key, value) in environment) start.Environment[key] = value;
-        var host = new HostProcess(Process.Start(start)!, database, baseUrl);
-        await host.WaitUntilReadyAsync();
-        return host;
+        return start;
     }
 
     /// <summary>A client for the host, with <paramref name="key"/> as its bearer key.</summary>

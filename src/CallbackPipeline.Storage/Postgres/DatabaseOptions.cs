@@ -1,4 +1,4 @@
-namespace CallbackPipeline.Api.Hosting;
+namespace CallbackPipeline.Storage.Postgres;
 
 /// <summary>Section <c>Database</c>.</summary>
 public sealed class DatabaseOptions

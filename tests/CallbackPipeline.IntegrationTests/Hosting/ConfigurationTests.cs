@@ -1,0 +1,25 @@
+using CallbackPipeline.IntegrationTests.Infrastructure;
+
+namespace CallbackPipeline.IntegrationTests.Hosting;
+
+/// <summary>A bad setting stops the process before it serves or migrates: exit code 2 and a line naming the key.</summary>
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Callbacks__MaxBodyBytes", "1", "MaxBodyBytes")]
+    [InlineData("Callbacks__MaxBodyBytes", "lots", "Callbacks:MaxBodyBytes")]
+    [InlineData("Database__MigrateOnStart", "maybe", "Database:MigrateOnStart")]
+    [InlineData("Load__BaselineEndpoint", "maybe", "Load:BaselineEndpoint")]
+    [InlineData("Flush__Interval", "soon", "Flush:Interval")]
+    [InlineData("Counting__DedupGenerations", "0", "DedupGenerations")]
+    [InlineData("Role", "chef", "Role")]
+    public async Task ABadSetting_EndsStartUpWithExitCode2_NamingTheKey(string key, string value, string named)
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(new Dictionary<string, string> { [key] = value });
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("Configuration error:", StringComparison.Ordinal));
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+}
