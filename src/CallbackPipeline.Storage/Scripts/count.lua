@@ -33,7 +33,7 @@
 --
 -- Insights go into the day's counter hash with the counters, so they are cut, flushed and read with them:
 -- 'f:<code>' failed by code (at most 100 codes a day, kept in the day's registry '<prefix>fc:<day>' with their first
--- description; later new codes count as 'other'), 'n:<country>:s|d|f' by country, 'l:<bucket>' times to deliver.
+-- non-empty description; later new codes count as 'other'), 'n:<country>:s|d|f' by country, 'l:<bucket>' times to deliver.
 local per_bucket = 64
 -- A delivered or failed record counted under no country: its counter code plus this (6, 7).
 local pending_offset = 5
@@ -178,7 +178,8 @@ local function latency_bucket(seconds)
   return #latency_bounds
 end
 
--- The code a failure counts under on its day: its own while the day has room for it, else 'other'.
+-- The code a failure counts under on its day: its own while the day has room for it, else 'other'. The registry keeps
+-- a code's first non-empty description.
 local registries = {}
 local function failure_code(day, code, description)
   local registry = prefix .. 'fc:' .. day
@@ -187,8 +188,14 @@ local function failure_code(day, code, description)
     known = {size = redis.call('HLEN', registry), codes = {}}
     registries[day] = known
   end
-  if known.codes[code] or redis.call('HEXISTS', registry, code) == 1 then
-    known.codes[code] = true
+  local registered = known.codes[code]
+  if registered == nil then registered = redis.call('HGET', registry, code) end
+  if registered then
+    if registered == '' and description ~= '' then
+      redis.call('HSET', registry, code, description)
+      registered = description
+    end
+    known.codes[code] = registered
     return code
   end
   if known.size >= max_codes then return 'other' end
@@ -199,7 +206,7 @@ local function failure_code(day, code, description)
     redis.call('EXPIRE', prefix .. 'fcdays', window + 3 * 86400)
   end
   known.size = known.size + 1
-  known.codes[code] = true
+  known.codes[code] = description
   return code
 end
 

@@ -63,6 +63,26 @@ public sealed class InsightTests(PipelineApp app) : IClassFixture<PipelineApp>
     }
 
     [Fact]
+    public async Task ACodeOutsideTheTable_TakesTheFirstDescriptionTheProviderSent_EvenAfterFailuresWithout()
+    {
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        await PostAsync(account, provider, Group("failed", Record("d1", T, "\"code\":\"E-7001\"")));
+        await account.TotalsAfterSentinelAsync(provider);
+        Assert.Equal("", (await InsightAsync(account, Id(provider), "failures"))["codes"]![0]!["description"]!.GetValue<string>());
+
+        await PostAsync(account, provider, Group("failed",
+            Record("d2", T, "\"code\":\"E-7001\",\"description\":\"Carrier queue full\""),
+            Record("d3", T, "\"code\":\"E-7001\",\"description\":\"Something else\"")));
+        await account.TotalsAfterSentinelAsync(provider);
+        // Until the answer kept from the first read (Stats:MaxAge) has been replaced.
+        var code = (await Polling.UntilAsync(() => InsightAsync(account, Id(provider), "failures"),
+            f => f["failed"]!.GetValue<long>() == 3))["codes"]![0]!;
+        Assert.Equal(3, code["failed"]!.GetValue<long>());
+        Assert.Equal("Carrier queue full", code["description"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ADayKeepsAHundredCodes_AndCountsLaterNewCodesAsOther()
     {
         var account = await app.CreateAccountAsync();

@@ -82,7 +82,7 @@ public sealed class OptionsValidationTests
     public void AnUnknownRole_StopsStartUp_NamingTheSetting()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Role"] = "frontend" }).Build();
-        var error = Assert.Throws<InvalidOperationException>(() => HostRole.From(config));
+        var error = Assert.Throws<InvalidRoleException>(() => HostRole.From(config));
         Assert.Contains("Role", error.Message);
     }
 
