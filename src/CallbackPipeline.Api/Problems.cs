@@ -28,11 +28,14 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string expected) =>
         Make(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", $"Content-Type must be {expected}.");
 
-    public static RetryLater Unavailable(int retryAfterSeconds, string detail) =>
-        new(Make(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail), retryAfterSeconds);
+    public static RetryLater Unavailable(TimeSpan retryAfter, string detail) =>
+        new(Make(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail), Seconds(retryAfter));
 
     public static RetryLater TooManyRequests(TimeSpan retryAfter, string detail) =>
-        new(Make(StatusCodes.Status429TooManyRequests, "Too Many Requests", detail), (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds)));
+        new(Make(StatusCodes.Status429TooManyRequests, "Too Many Requests", detail), Seconds(retryAfter));
+
+    /// <summary><c>Retry-After</c> counts whole seconds: a wait is rounded up, and is at least 1.</summary>
+    private static int Seconds(TimeSpan wait) => (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
 
     private static ProblemHttpResult Make(int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
@@ -52,8 +55,6 @@ public static class Problems
 public sealed class RetryLater(ProblemHttpResult problem, int retryAfterSeconds) : IResult, IStatusCodeHttpResult
 {
     public int? StatusCode => problem.StatusCode;
-
-    public int RetryAfterSeconds => retryAfterSeconds;
 
     public Task ExecuteAsync(HttpContext httpContext)
     {

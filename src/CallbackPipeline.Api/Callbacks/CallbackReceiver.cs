@@ -62,7 +62,7 @@ public sealed class CallbackReceiver(
             catch (StorageUnavailableException e)
             {
                 receiver.logger.ProviderLookupFailed(new CallerText(providerId), e);
-                return Reject(CallbackRejections.Unavailable, Problems.Unavailable(settings.RetryAfterSeconds, "The provider cannot be looked up right now."));
+                return Reject(CallbackRejections.Unavailable, Problems.Unavailable(settings.RetryAfter, "The provider cannot be looked up right now."));
             }
             kind = ProviderKindSpec.Name(provider.Record.Kind);
             format = receiver.formats[provider.Record.Kind];

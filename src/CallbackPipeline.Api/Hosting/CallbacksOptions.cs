@@ -30,9 +30,9 @@ public sealed class CallbacksOptions
     [Range(1, 100_000_000)]
     public int ProviderCacheSize { get; set; } = 100_000;
 
-    /// <summary>Seconds a 503 asks the caller to wait before retrying.</summary>
-    [Range(1, 3600)]
-    public int RetryAfterSeconds { get; set; } = 2;
+    /// <summary>How long a 503 asks the caller to wait before retrying (<c>Retry-After</c>, in whole seconds).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Failed authentications (401) one source may have against one provider per minute before its requests to that

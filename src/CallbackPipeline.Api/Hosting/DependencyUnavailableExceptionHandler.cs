@@ -16,7 +16,7 @@ public sealed class DependencyUnavailableExceptionHandler(IOptions<CallbacksOpti
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not (StorageUnavailableException or QueueUnavailableException)) return false;
-        await Problems.Unavailable(options.Value.RetryAfterSeconds, exception.Message).ExecuteAsync(httpContext);
+        await Problems.Unavailable(options.Value.RetryAfter, exception.Message).ExecuteAsync(httpContext);
         return true;
     }
 }

@@ -32,7 +32,7 @@ public sealed class EventIngestion(IEventQueue queue, QueueSignal signal, Pipeli
         catch (QueueUnavailableException e)
         {
             logger.QueueUnavailable(e.Message);
-            return Problems.Unavailable(options.Value.RetryAfterSeconds, e.Message);
+            return Problems.Unavailable(options.Value.RetryAfter, e.Message);
         }
         signal.Notify();
         metrics.EventsQueued.Add(events.Count, new KeyValuePair<string, object?>(PipelineMetrics.KindTag, source));

@@ -13,7 +13,7 @@ public sealed class FullQueueApp : PipelineApp
     {
         ["Queue:MaxDepth"] = "10",
         ["Queue:DepthRefresh"] = "00:01:00",
-        ["Callbacks:RetryAfterSeconds"] = "3",
+        ["Callbacks:RetryAfter"] = "00:00:03",
     };
 }
 
