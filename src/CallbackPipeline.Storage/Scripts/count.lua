@@ -179,9 +179,11 @@ local function latency_bucket(seconds)
 end
 
 -- The code a failure counts under on its day: its own while the day has room for it, else 'other'. The registry keeps
--- a code's first non-empty description.
+-- a code's first non-empty description. 'none' (a failure without a code) is not a code: it takes no room and no
+-- description.
 local registries = {}
 local function failure_code(day, code, description)
+  if code == 'none' then return code end
   local registry = prefix .. 'fc:' .. day
   local known = registries[day]
   if not known then

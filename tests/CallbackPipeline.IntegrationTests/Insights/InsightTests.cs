@@ -102,6 +102,21 @@ public sealed class InsightTests(PipelineApp app) : IClassFixture<PipelineApp>
     }
 
     [Fact]
+    public async Task FailuresWithoutACode_CountAsNone_EvenWhenTheDayHasAHundredCodes()
+    {
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        await PostAsync(account, provider, Group("failed", [.. Enumerable.Range(0, 100).Select(i => Record($"c{i}", T, $"\"code\":\"E{i:D3}\""))]));
+        await PostAsync(account, provider, Group("failed",
+            Record("n1", T, "\"description\":\"Handset off\""), Record("n2", T), Record("n3", T, "\"description\":\"No route\"")));
+        await account.TotalsAfterSentinelAsync(provider);
+
+        var codes = (await InsightAsync(account, Id(provider), "failures"))["codes"]!.AsArray();
+        Assert.Equal(("none", "", 3), (codes[0]!["code"]!.GetValue<string>(), codes[0]!["description"]!.GetValue<string>(), codes[0]!["failed"]!.GetValue<long>()));
+        Assert.Equal(103, codes.Sum(c => c!["failed"]!.GetValue<long>()));
+    }
+
+    [Fact]
     public async Task ATimeToDeliver_IsRecordedOncePerMessage_InEitherOrder_InItsBucket()
     {
         var account = await app.CreateAccountAsync();
