@@ -55,6 +55,7 @@ public static class Startup
     private static string? ConfigurationError(Exception exception) => exception switch
     {
         OptionsValidationException e => string.Join("; ", e.Failures),
+        AggregateException e when e.InnerExceptions.Select(ConfigurationError).ToList() is var all && all.All(m => m is not null) => string.Join("; ", all),
         InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" } e => e.Message,
         InvalidRoleException e => e.Message,
         _ => null,

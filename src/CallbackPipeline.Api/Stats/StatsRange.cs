@@ -4,8 +4,8 @@ namespace CallbackPipeline.Api.Stats;
 
 /// <summary>
 /// A stats date range in the account's zone (docs/api.md): both dates omitted is the last 7 days ending today; one given
-/// is the 7-day range starting (<c>from</c>) or ending (<c>to</c>) there; at most 366 days, between
-/// <see cref="Earliest"/> and <see cref="Latest"/>.
+/// is the 7-day range starting (<c>from</c>) or ending (<c>to</c>) there; at most 366 days. A date a request names lies
+/// between <see cref="Earliest"/> and <see cref="Latest"/>; a 7-day range from or to it may reach a few days past them.
 /// </summary>
 public readonly record struct StatsRange(DateOnly From, DateOnly To)
 {

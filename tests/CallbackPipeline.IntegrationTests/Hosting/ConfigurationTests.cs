@@ -22,4 +22,19 @@ public sealed class ConfigurationTests
         Assert.Contains(named, line, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TwoBadSections_AreBothNamedInOneLine()
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(new Dictionary<string, string>
+        {
+            ["Counting__DedupGenerations"] = "0",
+            ["Stats__MaxAge"] = "-00:00:01",
+        });
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("Configuration error:", StringComparison.Ordinal));
+        Assert.Contains("DedupGenerations", line, StringComparison.Ordinal);
+        Assert.Contains("MaxAge", line, StringComparison.Ordinal);
+    }
 }
