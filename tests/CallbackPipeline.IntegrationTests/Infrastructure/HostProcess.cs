@@ -45,6 +45,7 @@ public sealed class HostProcess : IAsyncDisposable
         await using var host = new HostProcess(Process.Start(StartInfo(database, baseUrl, settings))!, database, baseUrl);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host.process.WaitForExitAsync(timeout.Token);
+        // The parameterless wait also waits for the redirected output to be read to its end.
         host.process.WaitForExit();
         return (host.process.ExitCode, string.Join('\n', host.Output));
     }
