@@ -1,16 +1,22 @@
 using CallbackPipeline.Storage.Queue;
+using CallbackPipeline.Storage.Redis;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CallbackPipeline.Worker;
 
-/// <summary>Reads the queue in batches and applies them; sleeps with a short backoff (or until signalled) when it is empty.</summary>
+/// <summary>
+/// Reads the queue in batches and applies them; sleeps with a short backoff (or until signalled) when it is empty.
+/// Counts nothing before the Redis eviction policy is known, nor while Redis may evict keys (<see cref="RedisEviction"/>):
+/// the messages wait in the queue.
+/// </summary>
 public sealed class QueueConsumer(
     IEventQueue queue,
     BatchProcessor processor,
     QueueSignal signal,
     WorkerState state,
+    RedisEviction eviction,
     IOptions<QueueOptions> options,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
@@ -19,8 +25,14 @@ public sealed class QueueConsumer(
         var settings = options.Value;
         var idleDelay = TimeSpan.FromMilliseconds(1);
         var failureDelay = TimeSpan.FromMilliseconds(200);
+        await eviction.FirstRead.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (eviction.EvictingPolicy is not null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                continue;
+            }
             IReadOnlyList<QueueDelivery> batch;
             try
             {

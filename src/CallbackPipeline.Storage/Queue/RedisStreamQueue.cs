@@ -19,13 +19,14 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
     private readonly RedisKeys keys;
     private readonly QueueOptions settings;
     private readonly QueueDepth depth;
+    private readonly RedisEviction eviction;
     private readonly Lazy<EnqueueCoalescer> coalescer;
     private RedisValue claimCursor = "0-0";
     private bool groupReady;
 
-    public RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<QueueOptions> options, QueueDepth depth)
+    public RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<QueueOptions> options, QueueDepth depth, RedisEviction eviction)
     {
-        (this.redis, this.keys, this.depth) = (redis, keys, depth);
+        (this.redis, this.keys, this.depth, this.eviction) = (redis, keys, depth, eviction);
         settings = options.Value;
         coalescer = new(() => new EnqueueCoalescer(AddGroupAsync, settings.EnqueueConcurrency, settings.MaxEventsPerEntry, settings.MaxWaitingEnqueues));
     }
@@ -42,6 +43,11 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
         if (depth.Current >= settings.MaxDepth)
         {
             throw new QueueUnavailableException("The queue is over its depth limit.");
+        }
+        if (eviction.Reason is { } reason)
+        {
+            // An entry Redis may delete before it is counted is not safe, so it is not answered 2xx.
+            throw new QueueUnavailableException(reason);
         }
         return coalescer.Value.EnqueueAsync(events, traceParent);
     }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace CallbackPipeline.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A redis-server of a test's own (CALLBACKPIPELINE_TEST_REDIS_SERVER, else the one on the PATH), for tests that change
+/// its configuration, which the shared test Redis must keep: a free loopback port, no persistence, killed on dispose.
+/// </summary>
+public sealed class PrivateRedis : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly string directory;
+    private readonly ConnectionMultiplexer admin;
+
+    private PrivateRedis(Process process, string directory, string endpoint, ConnectionMultiplexer admin) =>
+        (this.process, this.directory, Endpoint, this.admin) = (process, directory, endpoint, admin);
+
+    public string Endpoint { get; }
+
+    public static async Task<PrivateRedis> StartAsync()
+    {
+        var binary = Environment.GetEnvironmentVariable("CALLBACKPIPELINE_TEST_REDIS_SERVER") is { Length: > 0 } path ? path : "redis-server";
+        var directory = Directory.CreateTempSubdirectory("cbp-redis-").FullName;
+        var port = FreePort();
+        var start = new ProcessStartInfo(binary) { UseShellExecute = false };
+        foreach (var arg in new[] { "--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory, "--logfile", "redis.log" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start.");
+        var endpoint = $"127.0.0.1:{port}";
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            try
+            {
+                var admin = await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true,connectTimeout=500");
+                await admin.GetDatabase().PingAsync();
+                return new PrivateRedis(process, directory, endpoint, admin);
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < until && !process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public Task ConfigSetAsync(string setting, string value) => admin.GetServer(Endpoint).ConfigSetAsync(setting, value);
+
+    public IDatabase Database => admin.GetDatabase();
+
+    public async ValueTask DisposeAsync()
+    {
+        await admin.DisposeAsync();
+        if (!process.HasExited) process.Kill();
+        await process.WaitForExitAsync();
+        process.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
