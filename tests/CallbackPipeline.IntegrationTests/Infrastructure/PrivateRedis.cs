@@ -50,6 +50,8 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public Task ConfigSetAsync(string setting, string value) => admin.GetServer(Endpoint).ConfigSetAsync(setting, value);
 
+    public Task ExecuteAsync(string command, params object[] args) => admin.GetServer(Endpoint).ExecuteAsync(command, args);
+
     public IDatabase Database => admin.GetDatabase();
 
     public async ValueTask DisposeAsync()

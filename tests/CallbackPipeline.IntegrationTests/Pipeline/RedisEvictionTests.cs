@@ -12,7 +12,7 @@ namespace CallbackPipeline.IntegrationTests.Pipeline;
 /// A Redis that may evict keys would delete dedup records (a retry then counts twice) or queued callbacks: while it may,
 /// nothing is answered 2xx and nothing is counted; once it is noeviction again, what waited is counted exactly once.
 /// </summary>
-public sealed class RedisEvictionTests(EvictingRedisApp app) : IClassFixture<EvictingRedisApp>
+public sealed class RedisEvictionTests(PrivateRedisApp app) : IClassFixture<PrivateRedisApp>
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private static readonly string Day = Now.ToString("yyyy-MM-dd");
