@@ -1,5 +1,7 @@
 -- Applies a batch of one provider's events exactly once, with their insights (docs/architecture.md, "The rules").
 -- KEYS[1] gone marker, KEYS[2] dirty-days set, KEYS[3] "unflushed since" time, KEYS[4] trace of the last apply.
+-- The gone marker does not exist while the provider does, which makes Redis Cluster refuse the script (TRYAGAIN) while
+-- the provider's slot is being moved, so it never runs on half of the provider's keys (docs/reliability.md).
 -- ARGV[1] now (unix ms), ARGV[2] dedup window (s), ARGV[3] traceparent of this apply ('' for none), ARGV[4] the
 -- provider's key prefix (every key built from it shares the provider's hash tag, so its slot), ARGV[5] bucket bits
 -- of a provider's first generation, ARGV[6] k, generations per window, ARGV[7] the length of a generation (s);

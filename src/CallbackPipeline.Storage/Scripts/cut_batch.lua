@@ -1,6 +1,7 @@
 -- Moves a provider's unflushed day counters into one flush batch, atomically.
 -- KEYS[1] dirty-days set, KEYS[2] batch hash, KEYS[3] batch count, KEYS[4] "unflushed since" time,
--- KEYS[5] trace of the last apply.
+-- KEYS[5] trace of the last apply. When the script writes, the batch hash does not exist yet, which makes Redis
+-- Cluster refuse it (TRYAGAIN) while the provider's slot is being moved (docs/reliability.md).
 -- ARGV[1] new batch id, ARGV[2] counter key prefix, ARGV[3] failure-code registry key prefix.
 -- A batch left by an earlier, interrupted flush is returned as it is, so it is retried with its own id.
 -- Returns the batch as a flat field/value list (fields "<day>:<counter or tally>", "<day>:e:<code>" with a failure

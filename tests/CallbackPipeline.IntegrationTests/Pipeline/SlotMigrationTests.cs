@@ -1,0 +1,88 @@
+using CallbackPipeline.Core.Events;
+using CallbackPipeline.Core.Stats;
+using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Counting;
+using CallbackPipeline.Storage.Redis;
+using StackExchange.Redis;
+
+namespace CallbackPipeline.IntegrationTests.Pipeline;
+
+/// <summary>
+/// A Redis Cluster reshard moves a slot key by key, so for a while a provider's keys are split between two nodes.
+/// Every script that writes declares a key that does not exist in normal operation (the gone marker, the flush batch),
+/// so Redis refuses it on both nodes (ASK, then TRYAGAIN) until the slot has moved: nothing runs on half the keys.
+/// </summary>
+public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<HarnessFixture>
+{
+    [Fact]
+    public async Task WhileAProvidersSlotMoves_ItsScriptsAreRefused_AndCountingAndFlushingAreExactAfter()
+    {
+        await using var harness = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, $"s{Guid.NewGuid():N}",
+            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = TestServers.RedisCluster });
+        var id = await harness.CreateProviderAsync();
+        var counters = harness.Get<CounterStore>();
+        var flush = harness.Get<FlushStore>();
+        var today = EventClock.DayIn(harness.Clock.GetUtcNow(), TimeZoneInfo.Utc);
+        await counters.ApplyAsync([harness.Event(id, EventKind.Sent, "m1"), harness.Event(id, EventKind.Delivered, "m1"), harness.Event(id, EventKind.Sent, "m2")], CancellationToken.None);
+
+        var redis = harness.Get<IConnectionMultiplexer>();
+        var slot = redis.HashSlot(harness.Get<RedisKeys>().Provider(id).Dirty);
+        var cluster = (await Polling.UntilAsync(
+            () => Task.FromResult(redis.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ClusterConfiguration is not null).ToList()),
+            servers => servers.Count == 3))[0].ClusterConfiguration!;
+        var source = cluster.GetBySlot(slot)!;
+        var target = cluster.Nodes.First(n => !n.IsReplica && n.NodeId != source.NodeId);
+        var from = redis.GetServer(source.EndPoint!);
+        var to = redis.GetServer(target.EndPoint!);
+        var batch = new[] { harness.Event(id, EventKind.Delivered, "m1"), harness.Event(id, EventKind.Delivered, "m2"), harness.Event(id, EventKind.Sent, "m3") };
+
+        await to.ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", source.NodeId);
+        await from.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", target.NodeId);
+        var keys = ((RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 10_000))!).Select(k => (string)k!).ToList();
+        Assert.True(keys.Count >= 4, $"{keys.Count} keys in the slot");
+        // Half the keys moved, as a reshard in progress leaves them.
+        await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 0));
+
+        var counting = await Assert.ThrowsAnyAsync<Exception>(() => counters.ApplyAsync(batch, CancellationToken.None));
+        var cutting = await Assert.ThrowsAnyAsync<Exception>(() => flush.CutAsync(id, CancellationToken.None));
+        Assert.Contains("TRYAGAIN", counting.ToString());
+        Assert.Contains("TRYAGAIN", cutting.ToString());
+
+        await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 1));
+        foreach (var node in cluster.Nodes.Where(n => !n.IsReplica))
+        {
+            await redis.GetServer(node.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", target.NodeId);
+        }
+
+        var applied = await Polling.UntilAsync(() => TryApplyAsync(counters, batch), r => r is not null);
+        Assert.Equal(new CountResult(2, 1, 0, 0), applied);
+        Assert.Equal(new DailyCounts(3, 2, 0, 0, 0, 0), await harness.ServedAsync(id, today, today));
+        var cut = (await flush.CutAsync(id, CancellationToken.None))!;
+        Assert.Equal(FlushCommit.Applied, await flush.CommitAsync(cut, CancellationToken.None));
+        await flush.DropAsync(cut, CancellationToken.None);
+        Assert.Equal(new DailyCounts(3, 2, 0, 0, 0, 0), (await PipelineSteps.RowsAsync(fixture.Database.ConnectionString, id)).Sum());
+        Assert.Equal(new DailyCounts(3, 2, 0, 0, 0, 0), await harness.ServedAsync(id, today, today));
+    }
+
+    private static async Task MigrateAsync(IServer from, ClusterNode target, IEnumerable<string> keys)
+    {
+        var endpoint = (System.Net.IPEndPoint)target.EndPoint!;
+        foreach (var key in keys)
+        {
+            await from.ExecuteAsync("MIGRATE", endpoint.Address.ToString(), endpoint.Port, key, 0, 5000);
+        }
+    }
+
+    // Until the client has learnt the slot's new owner, a call may still be refused.
+    private static async Task<CountResult?> TryApplyAsync(CounterStore counters, IEnumerable<CallbackEvent> batch)
+    {
+        try
+        {
+            return await counters.ApplyAsync(batch, CancellationToken.None);
+        }
+        catch (RedisServerException)
+        {
+            return null;
+        }
+    }
+}
