@@ -100,6 +100,8 @@ public sealed class FlushService(
         }
         state.ReportFlushPending((await index.SizeAsync()).Listed);
 
+        // Last, and only after every claimed provider flushed: a batch left between commit and drop is dropped
+        // before its id can be forgotten, however long the workers were away.
         if (clock.GetUtcNow() - lastPrune > TimeSpan.FromHours(1))
         {
             await flushes.PruneAsync(clock.GetUtcNow() - BatchIdRetention, cancellationToken);

@@ -77,6 +77,32 @@ public sealed class CrashSafetyTests(HarnessFixture fixture) : IClassFixture<Har
     }
 
     [Fact]
+    public async Task WorkersBackAfterTheBatchIdsAreKept_FlushTheLeftBatchBeforeTheyForgetItsId()
+    {
+        var (crashed, survivor) = await TwoWorkersAsync();
+        await using var _ = crashed;
+        await using var __ = survivor;
+        var id = await crashed.CreateProviderAsync();
+        var today = EventClock.DayIn(crashed.Clock.GetUtcNow(), TimeZoneInfo.Utc);
+        await crashed.Get<CounterStore>().ApplyAsync([crashed.Event(id, EventKind.Sent, "m1"), crashed.Event(id, EventKind.Sent, "m2")], CancellationToken.None);
+        var flush = crashed.Get<FlushStore>();
+        var batch = (await flush.CutAsync(id, CancellationToken.None))!;
+        Assert.Equal(FlushCommit.Applied, await flush.CommitAsync(batch, CancellationToken.None));
+        // The process dies here, and no worker runs for three days: longer than batch ids are kept.
+
+        survivor.Clock.Advance(TimeSpan.FromDays(3));
+        await survivor.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+
+        Assert.Equal(2, (await PipelineSteps.RowsAsync(fixture.Database.ConnectionString, id)).Sum().Sent);
+        Assert.Null(await survivor.Get<FlushStore>().CutAsync(id, CancellationToken.None));
+        await using var db = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        await using var ids = db.CreateCommand("select count(*) from flush_batches where provider_id = $1");
+        ids.Parameters.AddWithValue(id);
+        Assert.Equal(0L, await ids.ExecuteScalarAsync());
+        Assert.Equal(2, (await survivor.ServedAsync(id, today, today)).Sent);
+    }
+
+    [Fact]
     public async Task PostgresDown_CountingGoesOn_AndTheFlushCatchesUpWithNothingLost()
     {
         var down = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Port = 1, Timeout = 1 }.ConnectionString;
