@@ -28,13 +28,3 @@ public interface IEventQueue
     /// <summary>Depth, age of the oldest message not yet applied, and dead-lettered messages, read together.</summary>
     Task<QueueStats> StatsAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>What the queue holds right now.</summary>
-public readonly record struct QueueStats(long Depth, TimeSpan OldestAge, long DeadLetters);
-
-/// <summary>One message handed to a consumer. <see cref="Events"/> is null when the payload could not be read.</summary>
-public sealed record QueueDelivery(string Id, IReadOnlyList<CallbackEvent>? Events, string? TraceParent, long DeliveryCount, ReadOnlyMemory<byte> Payload)
-{
-    /// <summary>What the transport needs to settle the message (Service Bus: the received message with its lock).</summary>
-    public object? Handle { get; init; }
-}
