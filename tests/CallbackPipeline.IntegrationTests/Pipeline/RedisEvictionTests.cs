@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ namespace CallbackPipeline.IntegrationTests.Pipeline;
 /// <summary>
 /// A Redis that may evict keys would delete dedup records (a retry then counts twice) or queued callbacks: while it may,
 /// nothing is answered 2xx and nothing is counted; once it is noeviction again, what waited is counted exactly once.
+/// A full Redis that does not evict refuses writes instead, and a refused batch leaves nothing behind.
 /// </summary>
 public sealed class RedisEvictionTests(PrivateRedisApp app) : IClassFixture<PrivateRedisApp>
 {
@@ -78,6 +80,38 @@ public sealed class RedisEvictionTests(PrivateRedisApp app) : IClassFixture<Priv
         Assert.Equal(HttpStatusCode.OK, (await account.PostCallbackAsync(provider, Delivered("m"))).StatusCode);
         Assert.Equal(1, (await account.StatsUntilAsync(provider["id"]!.GetValue<string>(), Day, Day, s => s.Total("delivered") == 1)).Total("delivered"));
         await SetMemoryAsync("0", "noeviction");
+    }
+
+    [Fact]
+    public async Task AFullRedisThatDoesNotEvict_RefusesCallbacksAndCountsNothingOfABatch_UntilItHasRoom()
+    {
+        await SetMemoryAsync("0", "noeviction");
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        var id = provider["id"]!.GetValue<string>();
+        var counters = app.Services.GetRequiredService<CounterStore>();
+        var day = DateOnly.FromDateTime(Now.UtcDateTime);
+        var batch = new[]
+        {
+            new CallbackEvent(id, EventKind.Sent, "full-2", null, Now.ToUnixTimeSeconds(), day),
+            new CallbackEvent(id, EventKind.Delivered, "full-2", null, Now.ToUnixTimeSeconds(), day),
+            new CallbackEvent(id, EventKind.Sent, "full-3", null, Now.ToUnixTimeSeconds(), day),
+        };
+
+        // A limit below what Redis already holds: every write that could grow it is refused.
+        await SetMemoryAsync("1", "noeviction");
+        var refused = await account.PostCallbackAsync(provider, Delivered("full-1"));
+        var counting = await Assert.ThrowsAnyAsync<Exception>(() => counters.ApplyAsync(batch, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("OOM", counting.ToString());
+        await SetMemoryAsync("0", "noeviction");
+        // Nothing of the refused batch was written: every event of it is new.
+        Assert.Equal(new CountResult(3, 0, 0, 0), await counters.ApplyAsync(batch, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.OK, (await account.PostCallbackAsync(provider, Delivered("full-1"))).StatusCode);
+        var stats = await account.StatsUntilAsync(id, Day, Day, s => s.Total("delivered") == 2);
+        Assert.Equal((2, 2), (stats.Total("sent"), stats.Total("delivered")));
     }
 
     private async Task SetMemoryAsync(string maxMemory, string policy)
