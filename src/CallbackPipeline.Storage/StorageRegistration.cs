@@ -53,9 +53,6 @@ public static class StorageRegistration
             // The .NET thread pool rather than the client's own dedicated I/O threads: on a small box those threads
             // competed with the request threads (half the receiver's CPU samples ran on them under ingest).
             redis.SocketManager = SocketManager.ThreadPool;
-            // The client refuses INFO unless admin commands are allowed; RedisEvictionMonitor reads it. Nothing here
-            // sends any other admin command.
-            redis.AllowAdmin = true;
             return ConnectionMultiplexer.Connect(redis);
         });
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Postgres!));

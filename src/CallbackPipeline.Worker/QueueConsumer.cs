@@ -28,7 +28,7 @@ public sealed class QueueConsumer(
         await eviction.FirstRead.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (eviction.EvictingPolicy is not null)
+            if (eviction.Reason is not null)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
                 continue;

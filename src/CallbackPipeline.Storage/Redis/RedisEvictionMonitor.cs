@@ -9,10 +9,10 @@ using StackExchange.Redis;
 namespace CallbackPipeline.Storage.Redis;
 
 /// <summary>
-/// Reads <c>INFO memory</c> of every connected primary at start-up and then every <see cref="RedisOptions.EvictionCheck"/>
-/// (a policy can change at run time with <c>CONFIG SET</c>), reports it to <see cref="RedisEviction"/> and the gauge
-/// <c>callbackpipeline.redis.may_evict</c>, and logs each change. <c>INFO</c> is read rather than <c>CONFIG GET</c>,
-/// which managed Redis services often disable. Runs in every role.
+/// Reads <c>INFO memory</c> of every connected primary before the host serves anything, then every
+/// <see cref="RedisOptions.EvictionCheck"/> (a policy can change at run time with <c>CONFIG SET</c>), reports it to
+/// <see cref="RedisEviction"/> and the gauge <c>callbackpipeline.redis.may_evict</c>, and logs each change.
+/// <c>INFO</c> is read rather than <c>CONFIG GET</c>, which managed Redis services often disable. Runs in every role.
 /// </summary>
 public sealed class RedisEvictionMonitor : BackgroundService
 {
@@ -31,29 +31,20 @@ public sealed class RedisEvictionMonitor : BackgroundService
             "1 while a Redis primary may evict keys (maxmemory set, maxmemory-policy not noeviction): receiving on Redis Streams and counting are paused");
     }
 
+    /// <summary>Reads the policy once before the host starts serving (hosted services start before the server).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ReadAsync();
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             var delay = options.Value.EvictionCheck;
-            try
-            {
-                Report(await ReadAsync());
-            }
-            catch (RedisServerException e)
-            {
-                // INFO refused (an ACL without @dangerous, a managed service that renamed it): the policy cannot be
-                // known, and a deployment that cannot change that must still count, so this is said and let be.
-                if (!unverifiable) logger.EvictionUnverifiable(e.Message);
-                unverifiable = true;
-                eviction.Report(null);
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                // The last reading stands; until there is one, the worker waits, so retry soon.
-                logger.EvictionReadFailed(e);
-                if (!eviction.FirstRead.IsCompleted) delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds, 1000));
-            }
+            // Until there is a reading, nothing is queued or counted: retry soon.
+            if (!eviction.FirstRead.IsCompleted && delay > TimeSpan.FromSeconds(1)) delay = TimeSpan.FromSeconds(1);
             try
             {
                 await Task.Delay(delay, clock, stoppingToken);
@@ -62,32 +53,72 @@ public sealed class RedisEvictionMonitor : BackgroundService
             {
                 return;
             }
+            await ReadAsync();
         }
     }
 
-    private void Report(Evicting? evicting)
+    // Never throws: whatever fails, the last reading stands and the host goes on.
+    private async Task ReadAsync()
     {
-        var was = eviction.EvictingPolicy;
-        if (evicting is { } e && e.Policy != was) logger.RedisMayEvict(e.Server, e.MaxMemory, e.Policy);
-        if (evicting is null && was is not null) logger.RedisEvictionOff();
-        eviction.Report(evicting?.Policy);
+        try
+        {
+            var (evicting, refusal) = await ReadPrimariesAsync();
+            if (evicting is { } e)
+            {
+                if (e.Policy != eviction.EvictingPolicy) logger.RedisMayEvict(e.Server, e.MaxMemory, e.Policy);
+                eviction.Report(e.Policy);
+            }
+            else if (refusal is not null)
+            {
+                // INFO refused (an ACL without it, a command renamed or disabled): that primary's policy cannot be
+                // known. A deployment that cannot change that must still count, so this is said once and the last
+                // reading kept.
+                if (!unverifiable) logger.EvictionUnverifiable(refusal);
+                unverifiable = true;
+                eviction.Report(eviction.FirstRead.IsCompleted ? eviction.EvictingPolicy : null);
+            }
+            else
+            {
+                if (eviction.EvictingPolicy is not null) logger.RedisEvictionOff();
+                unverifiable = false;
+                eviction.Report(null);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.EvictionReadFailed(e);
+        }
     }
 
-    /// <summary>The first connected primary that may evict keys, or null when none may.</summary>
-    private async Task<Evicting?> ReadAsync()
+    /// <summary>The first connected primary that may evict keys, or null; and why INFO was refused, if it was.</summary>
+    private async Task<(Evicting? Evicting, string? Refusal)> ReadPrimariesAsync()
     {
         var primaries = redis.GetServers().Where(s => s.IsConnected && !s.IsReplica).ToList();
         if (primaries.Count == 0) throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis primary is connected.");
+        string? refusal = null;
         foreach (var server in primaries)
         {
-            var info = (await server.InfoAsync("memory").WaitAsync(StorageHealth.ProbeTimeout))
-                .SelectMany(section => section)
-                .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+            Dictionary<string, string> info;
+            try
+            {
+                // Sent raw: the client's typed InfoAsync is refused unless admin commands are allowed, which this
+                // host leaves off.
+                var text = (string?)await server.ExecuteAsync("INFO", "memory").WaitAsync(StorageHealth.ProbeTimeout) ?? "";
+                info = text.Split('\n')
+                    .Select(line => line.TrimEnd('\r').Split(':', 2))
+                    .Where(pair => pair.Length == 2)
+                    .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+            }
+            catch (Exception e) when (e is RedisServerException or RedisCommandException)
+            {
+                refusal ??= e.Message;
+                continue;
+            }
             var maxMemory = info.GetValueOrDefault("maxmemory", "0");
             var policy = info.GetValueOrDefault("maxmemory_policy", "noeviction");
-            if (maxMemory != "0" && policy != "noeviction") return new Evicting(server.EndPoint.ToString() ?? "?", maxMemory, policy);
+            if (maxMemory != "0" && policy != "noeviction") return (new Evicting(server.EndPoint.ToString() ?? "?", maxMemory, policy), refusal);
         }
-        return null;
+        return (null, refusal);
     }
 
     private sealed record Evicting(string Server, string MaxMemory, string Policy);

@@ -20,7 +20,8 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public string Endpoint { get; }
 
-    public static async Task<PrivateRedis> StartAsync()
+    /// <summary>Starts a Redis, a replica of <paramref name="replicaOf"/> (host:port) when given.</summary>
+    public static async Task<PrivateRedis> StartAsync(string? replicaOf = null)
     {
         var binary = Environment.GetEnvironmentVariable("CALLBACKPIPELINE_TEST_REDIS_SERVER") is { Length: > 0 } path ? path : "redis-server";
         var directory = Directory.CreateTempSubdirectory("cbp-redis-").FullName;
@@ -30,27 +31,52 @@ public sealed class PrivateRedis : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
+        if (replicaOf is not null)
+        {
+            start.ArgumentList.Add("--replicaof");
+            foreach (var part in replicaOf.Split(':')) start.ArgumentList.Add(part);
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start.");
         var endpoint = $"127.0.0.1:{port}";
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        try
         {
-            try
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (true)
             {
-                var admin = await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true,connectTimeout=500");
-                await admin.GetDatabase().PingAsync();
-                return new PrivateRedis(process, directory, endpoint, admin);
+                try
+                {
+                    var admin = await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true,connectTimeout=500");
+                    // The port was free when chosen; make sure it is this process that took it.
+                    var pid = (await admin.GetServer(endpoint).InfoAsync("server")).SelectMany(g => g).First(p => p.Key == "process_id").Value;
+                    if (pid != $"{process.Id}")
+                    {
+                        await admin.DisposeAsync();
+                        throw new InvalidOperationException($"Port {port} is another Redis's (process {pid}).");
+                    }
+                    return new PrivateRedis(process, directory, endpoint, admin);
+                }
+                catch (RedisConnectionException) when (DateTime.UtcNow < until && !process.HasExited)
+                {
+                    await Task.Delay(50);
+                }
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < until && !process.HasExited)
-            {
-                await Task.Delay(50);
-            }
+        }
+        catch
+        {
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+            Directory.Delete(directory, recursive: true);
+            throw;
         }
     }
 
     public Task ConfigSetAsync(string setting, string value) => admin.GetServer(Endpoint).ConfigSetAsync(setting, value);
 
-    public Task ExecuteAsync(string command, params object[] args) => admin.GetServer(Endpoint).ExecuteAsync(command, args);
+    public Task<RedisResult> ExecuteAsync(string command, params object[] args) => admin.GetServer(Endpoint).ExecuteAsync(command, args);
+
+    /// <summary>This server's <c>INFO replication</c> field, e.g. <c>role</c> or <c>master_link_status</c>.</summary>
+    public async Task<string?> ReplicationAsync(string field) =>
+        (await admin.GetServer(Endpoint).InfoAsync("replication")).SelectMany(g => g).FirstOrDefault(p => p.Key == field).Value;
 
     public IDatabase Database => admin.GetDatabase();
 

@@ -29,29 +29,35 @@ public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<H
         var slot = redis.HashSlot(harness.Get<RedisKeys>().Provider(id).Dirty);
         var cluster = (await Polling.UntilAsync(
             () => Task.FromResult(redis.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ClusterConfiguration is not null).ToList()),
-            servers => servers.Count == 3))[0].ClusterConfiguration!;
+            servers => servers.Count >= 2))[0].ClusterConfiguration!;
         var source = cluster.GetBySlot(slot)!;
         var target = cluster.Nodes.First(n => !n.IsReplica && n.NodeId != source.NodeId);
         var from = redis.GetServer(source.EndPoint!);
         var to = redis.GetServer(target.EndPoint!);
+        var keys = ((RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 10_000))!).Select(k => (string)k!).ToList();
+        Assert.True(keys.Count >= 4, $"{keys.Count} keys in the slot");
         var batch = new[] { harness.Event(id, EventKind.Delivered, "m1"), harness.Event(id, EventKind.Delivered, "m2"), harness.Event(id, EventKind.Sent, "m3") };
 
         await to.ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", source.NodeId);
         await from.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", target.NodeId);
-        var keys = ((RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 10_000))!).Select(k => (string)k!).ToList();
-        Assert.True(keys.Count >= 4, $"{keys.Count} keys in the slot");
-        // Half the keys moved, as a reshard in progress leaves them.
-        await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 0));
-
-        var counting = await Assert.ThrowsAnyAsync<Exception>(() => counters.ApplyAsync(batch, CancellationToken.None));
-        var cutting = await Assert.ThrowsAnyAsync<Exception>(() => flush.CutAsync(id, CancellationToken.None));
-        Assert.Contains("TRYAGAIN", counting.ToString());
-        Assert.Contains("TRYAGAIN", cutting.ToString());
-
-        await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 1));
-        foreach (var node in cluster.Nodes.Where(n => !n.IsReplica))
+        try
         {
-            await redis.GetServer(node.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", target.NodeId);
+            // Half the keys moved, as a reshard in progress leaves them.
+            await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 0));
+
+            var counting = await Assert.ThrowsAnyAsync<Exception>(() => counters.ApplyAsync(batch, CancellationToken.None));
+            var cutting = await Assert.ThrowsAnyAsync<Exception>(() => flush.CutAsync(id, CancellationToken.None));
+            Assert.Contains("TRYAGAIN", counting.ToString());
+            Assert.Contains("TRYAGAIN", cutting.ToString());
+        }
+        finally
+        {
+            // The move is finished whatever happened, so the cluster the other tests share stays whole.
+            await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 1));
+            foreach (var node in cluster.Nodes.Where(n => !n.IsReplica))
+            {
+                await redis.GetServer(node.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", target.NodeId);
+            }
         }
 
         var applied = await Polling.UntilAsync(() => TryApplyAsync(counters, batch), r => r is not null);
