@@ -1,10 +1,7 @@
-using System.Text.Json;
 using CallbackPipeline.Api.Providers;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Core.Generic;
 using CallbackPipeline.Core.Providers;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace CallbackPipeline.Api.Callbacks;
 
@@ -53,29 +50,4 @@ public sealed class GenericCallbackFormat(BatchCallbackAnswers answers) : ICallb
     /// </summary>
     private static string? Header(IHeaderDictionary headers, string svix, string standard) =>
         headers.TryGetValue(svix, out var value) ? value.ToString() : headers[standard].ToString();
-}
-
-/// <summary>The answer to a batch callback (docs/api.md): success, or partial with the records that were not used.</summary>
-public sealed record BatchCallbackAnswer(string Status, int Processed, IReadOnlyList<UnprocessedItem> Unprocessed);
-
-/// <summary>
-/// Answers batch callbacks. Almost every callback is wholly valid and small, so its answer is one of a few: each is
-/// serialized once, on first use, with the host's JSON options, instead of on every request.
-/// </summary>
-public sealed class BatchCallbackAnswers(IOptions<JsonOptions> options)
-{
-    /// <summary>Record counts up to this one get an answer serialized once.</summary>
-    public const int MaxCachedRecords = 100;
-
-    private readonly byte[]?[] successes = new byte[MaxCachedRecords + 1][];
-
-    public IResult For(ParsedCallback parsed)
-    {
-        if (parsed.Unprocessed.Count > 0) return TypedResults.Ok(new BatchCallbackAnswer("partial", parsed.Processed, parsed.Unprocessed));
-        if (parsed.Processed > MaxCachedRecords) return TypedResults.Ok(Success(parsed.Processed));
-        var body = successes[parsed.Processed] ??= JsonSerializer.SerializeToUtf8Bytes(Success(parsed.Processed), options.Value.SerializerOptions);
-        return TypedResults.Bytes(body, "application/json; charset=utf-8");
-    }
-
-    private static BatchCallbackAnswer Success(int processed) => new("success", processed, []);
 }
