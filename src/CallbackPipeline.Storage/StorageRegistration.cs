@@ -75,7 +75,8 @@ public static class StorageRegistration
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<ProviderStore>();
         services.AddSingleton<RedisEviction>();
-        services.AddHostedService<RedisEvictionMonitor>();
+        services.AddSingleton<RedisEvictionMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisEvictionMonitor>());
         services.AddSingleton<QueueDepth>();
         services.AddHostedService<QueueMonitor>();
         services.AddSingleton<QueueSignal>();

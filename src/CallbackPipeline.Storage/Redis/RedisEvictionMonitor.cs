@@ -34,7 +34,7 @@ public sealed class RedisEvictionMonitor : BackgroundService
     /// <summary>Reads the policy once before the host starts serving (hosted services start before the server).</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await ReadAsync();
+        await ReadOnceAsync();
         await base.StartAsync(cancellationToken);
     }
 
@@ -53,12 +53,12 @@ public sealed class RedisEvictionMonitor : BackgroundService
             {
                 return;
             }
-            await ReadAsync();
+            await ReadOnceAsync();
         }
     }
 
-    // Never throws: whatever fails, the last reading stands and the host goes on.
-    private async Task ReadAsync()
+    /// <summary>One reading. Never throws: whatever fails, the last reading stands and the host goes on. Called by the loop and by tests.</summary>
+    public async Task ReadOnceAsync()
     {
         try
         {

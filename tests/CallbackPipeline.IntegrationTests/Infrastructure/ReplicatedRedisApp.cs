@@ -9,6 +9,17 @@ public sealed class ReplicatedRedisApp : PrivateRedisApp
 
     protected override string ConnectionOptions => $",{Replica.Endpoint}";
 
+    // A batch refused while the roles swap is taken over after this long.
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Queue:ClaimIdle"] = "00:00:02";
+            return settings;
+        }
+    }
+
     protected override async Task PrepareAsync(PrivateRedis started)
     {
         replica = await PrivateRedis.StartAsync(replicaOf: started.Endpoint);

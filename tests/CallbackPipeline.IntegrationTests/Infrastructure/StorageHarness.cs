@@ -4,6 +4,7 @@ using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Accounts;
 using CallbackPipeline.Storage.Postgres;
 using CallbackPipeline.Storage.Providers;
+using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,8 @@ public sealed class StorageHarness : IAsyncDisposable
         var clock = new FakeTimeProvider(now ?? DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<TimeProvider>(clock);
         var host = builder.Build();
+        // The loops do not run, so the eviction policy the enqueues wait for is read here, once.
+        await host.Services.GetRequiredService<RedisEvictionMonitor>().ReadOnceAsync();
         return new StorageHarness(host, clock);
     }
 
