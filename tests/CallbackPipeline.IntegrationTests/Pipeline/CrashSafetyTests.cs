@@ -49,6 +49,16 @@ public sealed class CrashSafetyTests(HarnessFixture fixture) : IClassFixture<Har
         Assert.Equal(new DailyCounts(1, 1, 0, 0, 0, 0), await survivor.ServedAsync(id, today, today));
     }
 
+    /// <summary>Two sent events counted, then cut and committed but not dropped, as a flusher that died would leave them.</summary>
+    private static async Task<FlushBatch> CommitWithoutDropAsync(StorageHarness worker, string providerId)
+    {
+        await worker.Get<CounterStore>().ApplyAsync([worker.Event(providerId, EventKind.Sent, "m1"), worker.Event(providerId, EventKind.Sent, "m2")], CancellationToken.None);
+        var flush = worker.Get<FlushStore>();
+        var batch = (await flush.CutAsync(providerId, CancellationToken.None))!;
+        Assert.Equal(FlushCommit.Applied, await flush.CommitAsync(batch, CancellationToken.None));
+        return batch;
+    }
+
     [Fact]
     public async Task FlusherDiesAfterCommitBeforeDrop_TheBatchIsNotAppliedTwice()
     {
@@ -57,11 +67,7 @@ public sealed class CrashSafetyTests(HarnessFixture fixture) : IClassFixture<Har
         await using var __ = survivor;
         var id = await crashed.CreateProviderAsync();
         var today = EventClock.DayIn(crashed.Clock.GetUtcNow(), TimeZoneInfo.Utc);
-        await crashed.Get<CounterStore>().ApplyAsync([crashed.Event(id, EventKind.Sent, "m1"), crashed.Event(id, EventKind.Sent, "m2")], CancellationToken.None);
-
-        var flush = crashed.Get<FlushStore>();
-        var batch = (await flush.CutAsync(id, CancellationToken.None))!;
-        Assert.Equal(FlushCommit.Applied, await flush.CommitAsync(batch, CancellationToken.None));
+        var batch = await CommitWithoutDropAsync(crashed, id);
         // The process dies here: PostgreSQL has the batch, Redis still holds it.
 
         Assert.Equal(2, (await survivor.ServedAsync(id, today, today)).Sent);
@@ -84,10 +90,7 @@ public sealed class CrashSafetyTests(HarnessFixture fixture) : IClassFixture<Har
         await using var __ = survivor;
         var id = await crashed.CreateProviderAsync();
         var today = EventClock.DayIn(crashed.Clock.GetUtcNow(), TimeZoneInfo.Utc);
-        await crashed.Get<CounterStore>().ApplyAsync([crashed.Event(id, EventKind.Sent, "m1"), crashed.Event(id, EventKind.Sent, "m2")], CancellationToken.None);
-        var flush = crashed.Get<FlushStore>();
-        var batch = (await flush.CutAsync(id, CancellationToken.None))!;
-        Assert.Equal(FlushCommit.Applied, await flush.CommitAsync(batch, CancellationToken.None));
+        await CommitWithoutDropAsync(crashed, id);
         // The process dies here, and no worker runs for three days: longer than batch ids are kept.
 
         survivor.Clock.Advance(TimeSpan.FromDays(3));
