@@ -25,7 +25,6 @@ public sealed class QueueConsumer(
         var settings = options.Value;
         var idleDelay = TimeSpan.FromMilliseconds(1);
         var failureDelay = TimeSpan.FromMilliseconds(200);
-        await eviction.FirstRead.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             if (eviction.Reason is not null)

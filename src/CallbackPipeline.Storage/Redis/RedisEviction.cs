@@ -10,7 +10,6 @@ namespace CallbackPipeline.Storage.Redis;
 /// </summary>
 public sealed class RedisEviction
 {
-    private readonly TaskCompletionSource firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? policy;
     private long readings;
 
@@ -19,12 +18,12 @@ public sealed class RedisEviction
 
     /// <summary>Why nothing may be queued or counted now, for 503 bodies, health checks and logs; null when it may.</summary>
     public string? Reason =>
-        !firstRead.Task.IsCompleted ? "Whether Redis may evict keys has not been read yet."
+        !Known ? "Whether Redis may evict keys has not been read yet."
         : policy is { } p ? $"Redis may evict keys (maxmemory-policy {p}), so nothing is queued or counted until its maxmemory-policy is noeviction."
         : null;
 
-    /// <summary>Completes once the policy has been read.</summary>
-    public Task FirstRead => firstRead.Task;
+    /// <summary>Whether the policy has been read at all since start-up.</summary>
+    public bool Known => Readings > 0;
 
     /// <summary>How many times the policy has been read since start-up.</summary>
     public long Readings => Interlocked.Read(ref readings);
@@ -33,6 +32,5 @@ public sealed class RedisEviction
     {
         policy = evictingPolicy;
         Interlocked.Increment(ref readings);
-        firstRead.TrySetResult();
     }
 }

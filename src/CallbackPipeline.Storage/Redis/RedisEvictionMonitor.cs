@@ -44,7 +44,7 @@ public sealed class RedisEvictionMonitor : BackgroundService
         {
             var delay = options.Value.EvictionCheck;
             // Until there is a reading, nothing is queued or counted: retry soon.
-            if (!eviction.FirstRead.IsCompleted && delay > TimeSpan.FromSeconds(1)) delay = TimeSpan.FromSeconds(1);
+            if (!eviction.Known && delay > TimeSpan.FromSeconds(1)) delay = TimeSpan.FromSeconds(1);
             try
             {
                 await Task.Delay(delay, clock, stoppingToken);
@@ -75,7 +75,7 @@ public sealed class RedisEvictionMonitor : BackgroundService
                 // reading kept.
                 if (!unverifiable) logger.EvictionUnverifiable(refusal);
                 unverifiable = true;
-                eviction.Report(eviction.FirstRead.IsCompleted ? eviction.EvictingPolicy : null);
+                eviction.Report(eviction.EvictingPolicy);
             }
             else
             {
