@@ -6,6 +6,8 @@ using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
 
@@ -114,6 +116,26 @@ public sealed class RedisEvictionTests(PrivateRedisApp app) : IClassFixture<Priv
         Assert.Equal(HttpStatusCode.OK, (await account.PostCallbackAsync(provider, Delivered("full-1"))).StatusCode);
         var stats = await account.StatsUntilAsync(id, Day, Day, s => s.Total("delivered") == 2);
         Assert.Equal((2, 2), (stats.Total("sent"), stats.Total("delivered")));
+    }
+
+    [Fact]
+    public async Task BeforeThePolicyIsRead_TheRedisStreamsQueueRefusesAndStoresNothing()
+    {
+        await SetMemoryAsync("0", "noeviction");
+        var keys = app.Services.GetRequiredService<RedisKeys>();
+        var unread = new RedisEviction();
+        await using var queue = new RedisStreamQueue(
+            app.Services.GetRequiredService<IConnectionMultiplexer>(), keys,
+            app.Services.GetRequiredService<IOptions<QueueOptions>>(), new QueueDepth(), unread);
+        var before = await app.Redis.Database.StreamLengthAsync(keys.Stream);
+        var waiting = new CallbackEvent("prv_unread", EventKind.Delivered, "m", null, Now.ToUnixTimeSeconds(), DateOnly.FromDateTime(Now.UtcDateTime));
+
+        var refused = await Assert.ThrowsAsync<QueueUnavailableException>(() => queue.EnqueueAsync([waiting], null, CancellationToken.None));
+
+        Assert.Equal("Whether Redis may evict keys has not been read yet.", refused.Message);
+        Assert.Equal(before, await app.Redis.Database.StreamLengthAsync(keys.Stream));
+        unread.Report(null);
+        Assert.Null(unread.Reason);
     }
 
     private async Task SetMemoryAsync(string maxMemory, string policy)
