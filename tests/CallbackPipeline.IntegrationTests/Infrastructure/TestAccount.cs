@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -30,6 +31,24 @@ public sealed record TestAccount(PipelineApp App, string Id, string AdminKey, st
         using var client = App.CreateClient();
         var url = new Uri(provider["callbackUrl"]!.GetValue<string>()).PathAndQuery;
         return await client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+    }
+
+    /// <summary>
+    /// Posts the callback again until it is answered 200, as a provider retries: only a 503 is retried, for up to 30 s.
+    /// </summary>
+    public async Task PostCallbackUntilAcceptedAsync(JsonObject provider, string json)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            using var response = await PostCallbackAsync(provider, json);
+            if (response.StatusCode == HttpStatusCode.OK) return;
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > until)
+            {
+                throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+            await Task.Delay(50);
+        }
     }
 
     public async Task<HttpResponseMessage> PostEventsAsync(params object[] events)

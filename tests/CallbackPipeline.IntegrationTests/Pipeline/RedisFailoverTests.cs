@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Storage.Queue;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,8 +30,8 @@ public sealed class RedisFailoverTests(ReplicatedRedisApp app) : IClassFixture<R
             for (var i = 0; Volatile.Read(ref swapped) == 0 || posted < Volatile.Read(ref swapped) + After; i++)
             {
                 // Each callback twice, as a provider retries: the second must count nothing.
-                await PostUntilAcceptedAsync(account, provider, i, now);
-                await PostUntilAcceptedAsync(account, provider, i, now);
+                await account.PostCallbackUntilAcceptedAsync(provider, GenericCallback.Delivered($"m{i}", now));
+                await account.PostCallbackUntilAcceptedAsync(provider, GenericCallback.Delivered($"m{i}", now));
                 posted = i + 1;
             }
         });
@@ -53,19 +51,5 @@ public sealed class RedisFailoverTests(ReplicatedRedisApp app) : IClassFixture<R
         Assert.Equal(posted, stats.Total("delivered"));
         var rows = await Polling.UntilAsync(() => PipelineSteps.RowsAsync(app.Services.GetConnectionString(), id), r => r.Sum().Delivered >= posted);
         Assert.Equal(posted, rows.Sum().Delivered);
-    }
-
-    private static async Task PostUntilAcceptedAsync(TestAccount account, JsonObject provider, int message, DateTimeOffset at)
-    {
-        var body = $$"""[{"event":"delivered","data":[{"ts":{{at.ToUnixTimeSeconds()}},"meta":"m{{message}}"}]}]""";
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var response = await account.PostCallbackAsync(provider, body);
-            var status = response.StatusCode;
-            if (status == HttpStatusCode.OK) return;
-            Assert.True(status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < until, $"m{message}: {(int)status} {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(50);
-        }
     }
 }

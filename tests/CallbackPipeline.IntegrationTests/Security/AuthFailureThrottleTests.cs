@@ -45,8 +45,6 @@ public sealed class AuthFailureThrottleTests(ThrottleApp app) : IClassFixture<Th
 {
     private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Delivered(string meta) => $$"""[{"event":"delivered","data":[{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"meta":"{{meta}}"}]}]""";
-
     private async Task<HttpResponseMessage> PostAsync(string source, string path, string body)
     {
         using var client = app.CreateClient();
@@ -67,9 +65,9 @@ public sealed class AuthFailureThrottleTests(ThrottleApp app) : IClassFixture<Th
 
         for (var i = 0; i < ThrottleApp.Allowance; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(attacker, $"/v1/callbacks/{id}?token=guess-{i}", Delivered("bad"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(attacker, $"/v1/callbacks/{id}?token=guess-{i}", GenericCallback.Delivered("bad"))).StatusCode);
         }
-        var throttled = await PostAsync(attacker, $"/v1/callbacks/{id}?token=guess-x", Delivered("bad"));
+        var throttled = await PostAsync(attacker, $"/v1/callbacks/{id}?token=guess-x", GenericCallback.Delivered("bad"));
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Equal("application/problem+json", throttled.Content.Headers.ContentType?.MediaType);
         Assert.Equal("Too Many Requests", JsonNode.Parse(await throttled.Content.ReadAsStringAsync())!["title"]!.GetValue<string>());
@@ -77,10 +75,10 @@ public sealed class AuthFailureThrottleTests(ThrottleApp app) : IClassFixture<Th
         Assert.InRange(retryAfter, 1, 60);
 
         // The partition is closed for the window, valid or not: the check comes before any signature work.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostAsync(attacker, path, Delivered("from-throttled-source"))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostAsync(attacker, path, GenericCallback.Delivered("from-throttled-source"))).StatusCode);
         // Another source, and the same source on another provider, are not affected.
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync("198.51.100.8", path, Delivered("from-other-source"))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(attacker, new Uri(other["callbackUrl"]!.GetValue<string>()).PathAndQuery, Delivered("other-provider"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("198.51.100.8", path, GenericCallback.Delivered("from-other-source"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(attacker, new Uri(other["callbackUrl"]!.GetValue<string>()).PathAndQuery, GenericCallback.Delivered("other-provider"))).StatusCode);
 
         // Queue order is FIFO: had the throttled request been queued, it would be counted before the accepted one.
         var stats = await account.StatsUntilAsync(id, Today, Today, s => s.Total("delivered") >= 1);
@@ -98,11 +96,11 @@ public sealed class AuthFailureThrottleTests(ThrottleApp app) : IClassFixture<Th
 
         for (var i = 0; i < ThrottleApp.Allowance - 1; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(source, $"/v1/callbacks/{id}?token=wrong", Delivered("bad"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(source, $"/v1/callbacks/{id}?token=wrong", GenericCallback.Delivered("bad"))).StatusCode);
         }
         for (var i = 0; i < 10 * ThrottleApp.Allowance; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await PostAsync(source, path, Delivered($"good-{i}"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(source, path, GenericCallback.Delivered($"good-{i}"))).StatusCode);
         }
         var stats = await account.StatsUntilAsync(id, Today, Today, s => s.Total("delivered") >= 10 * ThrottleApp.Allowance);
         Assert.Equal(10 * ThrottleApp.Allowance, stats.Total("delivered"));

@@ -40,15 +40,13 @@ public sealed class SlowClientTests(SocketApp app, ITestOutputHelper output) : I
 {
     private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Delivered(string meta) => $$"""[{"event":"delivered","data":[{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"meta":"{{meta}}"}]}]""";
-
     [Fact]
     public async Task ABodySlowerThanTheMinimumRate_IsEndedWithinTheGrace_AndTheServerStaysHealthy()
     {
         var account = await app.CreateAccountAsync();
         var provider = await account.CreateProviderAsync();
         var path = new Uri(provider["callbackUrl"]!.GetValue<string>()).PathAndQuery;
-        var body = Encoding.UTF8.GetBytes(Delivered("slow-1"));
+        var body = Encoding.UTF8.GetBytes(GenericCallback.Delivered("slow-1"));
 
         using var tcp = await app.ConnectAsync();
         var stream = tcp.GetStream();
@@ -78,7 +76,7 @@ public sealed class SlowClientTests(SocketApp app, ITestOutputHelper output) : I
 
         using var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await account.PostCallbackAsync(provider, Delivered("fast-1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await account.PostCallbackAsync(provider, GenericCallback.Delivered("fast-1"))).StatusCode);
         // Queue order is FIFO: had the slow request been queued, it would be counted before the fast one.
         var stats = await account.StatsUntilAsync(provider["id"]!.GetValue<string>(), Today, Today, s => s.Total("delivered") >= 1);
         Assert.Equal(1, stats.Total("delivered"));
