@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CallbackPipeline.Core.Events;
+using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
@@ -40,7 +41,7 @@ public static class RedisCommands
         for (var back = args.GetInt("earlier-generations", 0); back >= 1; back--)
         {
             var clock = new ShiftedClock(-(CounterStore.GenerationLength(counting) * back));
-            var counters = new CounterStore(redis, keys, new FlushIndex(redis, keys), Options.Create(counting), clock);
+            var counters = new CounterStore(Unreplicated(redis), keys, new FlushIndex(redis, keys, Unreplicated(redis)), Options.Create(counting), clock);
             var then = clock.GetUtcNow();
             var earlier = Enumerable.Range(0, total)
                 .Select(i => new CallbackEvent(providers[i % providers.Count], EventKind.Delivered, $"earlier-{back}-{Guid.NewGuid():N}", null, then.ToUnixTimeSeconds(), DateOnly.FromDateTime(then.UtcDateTime)));
@@ -51,7 +52,9 @@ public static class RedisCommands
         // The harness fills a Redis measure.sh started itself, with no memory limit: nothing there can be evicted.
         var eviction = new RedisEviction();
         eviction.Report(null);
-        var queue = new RedisStreamQueue(redis, keys, Options.Create(new QueueOptions { MaxDepth = long.MaxValue }), new QueueDepth(), eviction);
+        var queue = new RedisStreamQueue(
+            redis, keys, Options.Create(new QueueOptions { MaxDepth = long.MaxValue }), new QueueDepth(), eviction,
+            Unreplicated(redis));
         var day = DateOnly.FromDateTime(DateTime.UtcNow);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -139,7 +142,7 @@ public static class RedisCommands
         var generation = CounterStore.GenerationLength(options.Value);
         foreach (var (name, clock) in new[] { ("first generation", new ShiftedClock(-generation)), ("next generation", new ShiftedClock(TimeSpan.Zero)) })
         {
-            var counters = new CounterStore(redis, keys, new FlushIndex(redis, keys), options, clock);
+            var counters = new CounterStore(Unreplicated(redis), keys, new FlushIndex(redis, keys, Unreplicated(redis)), options, clock);
             var before = UsedMemory(await server.InfoAsync("memory"));
             var timer = Stopwatch.StartNew();
             var now = clock.GetUtcNow();
@@ -214,6 +217,10 @@ public static class RedisCommands
     {
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
     }
+
+    /// <summary>The harness's Redis has no replicas to wait for: its writes go over the connection it opened.</summary>
+    private static ReplicatedWrites Unreplicated(IConnectionMultiplexer redis) =>
+        new(redis, Options.Create(new RedisOptions()), Options.Create(new ConnectionOptions()));
 
     private static long UsedMemory(IGrouping<string, KeyValuePair<string, string>>[] info) =>
         long.Parse(info.SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);

@@ -46,19 +46,8 @@ public static class StorageRegistration
                 "ConnectionStrings:servicebus is required when Queue:Transport is servicebus.")
             .ValidateOnStart();
 
-        services.AddSingleton<IConnectionMultiplexer>(sp =>
-        {
-            var connection = sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Redis!;
-            var redis = ConfigurationOptions.Parse(connection);
-            redis.AbortOnConnectFail = false;
-            // After a failover (a managed service's maintenance, Redis's FAILOVER) the client finds the new primary by
-            // its periodic role check; at the client's default of 60 s every write would be refused for up to a minute.
-            if (!connection.Contains("configCheckSeconds", StringComparison.OrdinalIgnoreCase)) redis.ConfigCheckSeconds = 5;
-            // The .NET thread pool rather than the client's own dedicated I/O threads: on a small box those threads
-            // competed with the request threads (half the receiver's CPU samples ran on them under ingest).
-            redis.SocketManager = SocketManager.ThreadPool;
-            return ConnectionMultiplexer.Connect(redis);
-        });
+        services.AddSingleton<IConnectionMultiplexer>(sp => RedisConnection.Connect(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Redis!));
+        services.AddSingleton<ReplicatedWrites>();
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Postgres!));
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
         services.AddSingleton(TimeProvider.System);

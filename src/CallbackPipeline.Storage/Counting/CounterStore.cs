@@ -10,9 +10,10 @@ namespace CallbackPipeline.Storage.Counting;
 /// Applies events to the per-provider per-day counters exactly once. The dedup records and the counters change
 /// in one script per provider, so an event applied twice (a redelivery, a provider retry) is a no-op.
 /// The layout of the dedup records lives in <see cref="DedupRecord"/> and count.lua. Once the scripts have run, the
-/// providers they counted for are listed in the <see cref="FlushIndex"/>, before the caller acknowledges the events.
+/// providers they counted for are listed in the <see cref="FlushIndex"/>, and both are confirmed on the replicas
+/// (<see cref="ReplicatedWrites"/>), before the caller acknowledges the events.
 /// </summary>
-public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, FlushIndex index, IOptions<CountingOptions> options, TimeProvider clock)
+public sealed class CounterStore(ReplicatedWrites writes, RedisKeys keys, FlushIndex index, IOptions<CountingOptions> options, TimeProvider clock)
 {
     /// <summary>Keeps one script call's argument list well inside Lua's stack.</summary>
     private const int MaxEventsPerScript = 500;
@@ -33,7 +34,7 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, F
     {
         try
         {
-            var db = redis.GetDatabase();
+            var db = writes.Database;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var window = (long)options.Value.DedupWindow.TotalSeconds;
             var calls = events
@@ -42,13 +43,16 @@ public sealed class CounterStore(IConnectionMultiplexer redis, RedisKeys keys, F
                 .ToList();
             var total = default(CountResult);
             var counted = new HashSet<string>(StringComparer.Ordinal);
+            var written = new List<RedisKey> { keys.FlushIndex };
             foreach (var (providerId, result) in await Task.WhenAll(calls))
             {
                 total += result;
                 // A duplicate too: it may be the redelivery of events whose worker stopped before listing the provider.
                 if (result.Applied + result.Duplicates > 0) counted.Add(providerId);
+                written.Add(keys.Provider(providerId).Gone);
             }
             await index.AddAsync(counted);
+            await writes.ConfirmAsync(written);
             return total;
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)

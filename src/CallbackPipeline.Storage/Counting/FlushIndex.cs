@@ -10,15 +10,18 @@ namespace CallbackPipeline.Storage.Counting;
 /// flusher claims providers with a lease, flushes them, lists again those that got new deltas meanwhile, and releases
 /// them; a lease that runs out (its worker stopped) is taken by the next claim.
 /// </summary>
-public sealed class FlushIndex(IConnectionMultiplexer redis, RedisKeys keys)
+public sealed class FlushIndex(IConnectionMultiplexer redis, RedisKeys keys, ReplicatedWrites writes)
 {
-    /// <summary>Lists providers as having deltas to flush.</summary>
+    /// <summary>
+    /// Lists providers as having deltas to flush. Made on <see cref="ReplicatedWrites.Database"/>, so confirming the
+    /// index confirms the counts made there before it.
+    /// </summary>
     public async Task AddAsync(IReadOnlyCollection<string> providerIds)
     {
         if (providerIds.Count == 0) return;
         try
         {
-            await redis.GetDatabase().SetAddAsync(keys.FlushIndex, providerIds.Select(id => (RedisValue)id).ToArray());
+            await writes.Database.SetAddAsync(keys.FlushIndex, providerIds.Select(id => (RedisValue)id).ToArray());
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)
         {

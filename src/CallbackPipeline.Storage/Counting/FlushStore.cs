@@ -10,9 +10,10 @@ namespace CallbackPipeline.Storage.Counting;
 /// <summary>
 /// Moves counter deltas from Redis to PostgreSQL in three steps, each safe to crash after:
 /// cut (atomically move the deltas into a batch with an id), commit (add them to <c>daily_stats</c> in the transaction
-/// that records the id; an id already recorded is skipped), drop (delete the batch from Redis).
+/// that records the id; an id already recorded is skipped), drop (delete the batch from Redis). The cut is made through
+/// <see cref="ReplicatedWrites"/>, so no failover can take back a batch that is about to be committed.
 /// </summary>
-public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, NpgsqlDataSource dataSource)
+public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, NpgsqlDataSource dataSource, ReplicatedWrites writes)
 {
     /// <summary>Cuts the provider's deltas into a batch, or returns the batch an interrupted flush left; null when there is nothing.</summary>
     public async Task<FlushBatch?> CutAsync(string providerId, CancellationToken cancellationToken)
@@ -20,10 +21,11 @@ public sealed class FlushStore(IConnectionMultiplexer redis, RedisKeys keys, Npg
         try
         {
             var provider = keys.Provider(providerId);
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+            var result = (RedisResult[])(await writes.Database.ScriptEvaluateAsync(
                 LuaScripts.CutBatch,
                 [provider.Dirty, provider.Batch, provider.BatchCount, provider.Since, provider.Trace],
                 [Guid.NewGuid().ToString(), provider.CounterPrefix, provider.FailureCodesPrefix]))!;
+            await writes.ConfirmAsync([provider.Batch]);
             return ParseHash(providerId, result);
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)

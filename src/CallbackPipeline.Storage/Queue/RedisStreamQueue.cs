@@ -20,13 +20,15 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
     private readonly QueueOptions settings;
     private readonly QueueDepth depth;
     private readonly RedisEviction eviction;
+    private readonly ReplicatedWrites writes;
     private readonly Lazy<EnqueueCoalescer> coalescer;
     private RedisValue claimCursor = "0-0";
     private bool groupReady;
 
-    public RedisStreamQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<QueueOptions> options, QueueDepth depth, RedisEviction eviction)
+    public RedisStreamQueue(
+        IConnectionMultiplexer redis, RedisKeys keys, IOptions<QueueOptions> options, QueueDepth depth, RedisEviction eviction, ReplicatedWrites writes)
     {
-        (this.redis, this.keys, this.depth, this.eviction) = (redis, keys, depth, eviction);
+        (this.redis, this.keys, this.depth, this.eviction, this.writes) = (redis, keys, depth, eviction, writes);
         settings = options.Value;
         coalescer = new(() => new EnqueueCoalescer(AddGroupAsync, settings.EnqueueConcurrency, settings.MaxEventsPerEntry, settings.MaxWaitingEnqueues));
     }
@@ -35,7 +37,8 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
 
     /// <summary>
     /// Group commit: requests that arrive while an <c>XADD</c> is in flight go out together as one stream entry, and
-    /// each is answered when that entry is acknowledged (durable: AOF with <c>appendfsync always</c>). A request's
+    /// each is answered when that entry is acknowledged (durable: AOF with <c>appendfsync always</c>, and on
+    /// <see cref="RedisOptions.WaitForReplicas"/> replicas when set). A request's
     /// events are never split over entries, so it is queued whole or not at all.
     /// </summary>
     public Task EnqueueAsync(IReadOnlyList<CallbackEvent> events, string? traceParent, CancellationToken cancellationToken)
@@ -62,11 +65,17 @@ public sealed class RedisStreamQueue : IEventQueue, IAsyncDisposable, IDisposabl
             : [new(StreamFields.Payload, QueuePayload.Write(events)), new(StreamFields.TraceParent, trace)];
         try
         {
-            await Db.StreamAddAsync(keys.Stream, fields);
+            await writes.Database.StreamAddAsync(keys.Stream, fields);
+            await writes.ConfirmAsync([keys.Stream]);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             throw new QueueUnavailableException("The queue cannot be reached.", e);
+        }
+        catch (StorageUnavailableException e)
+        {
+            // Queued, but on the primary alone: answered 503, so the provider retries and the retry counts nothing twice.
+            throw new QueueUnavailableException(e.Message, e);
         }
         foreach (var request in group) request.Complete();
     }

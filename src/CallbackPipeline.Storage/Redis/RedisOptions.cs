@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CallbackPipeline.Storage.Redis;
 
-/// <summary>Section <c>Redis</c>: how this deployment's keys are named, and how often its memory policy is checked.</summary>
+/// <summary>
+/// Section <c>Redis</c>: how this deployment's keys are named, how often its memory policy is checked, and how many
+/// replicas must have a write before it is relied on.
+/// </summary>
 public sealed class RedisOptions
 {
     public const string Section = "Redis";
@@ -14,4 +17,15 @@ public sealed class RedisOptions
     /// <summary>How often every process re-reads whether a Redis primary may evict keys (<see cref="RedisEviction"/>).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan EvictionCheck { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Replicas that must acknowledge a queued callback before it is answered 2xx, and a cut batch before it is committed
+    /// (<see cref="ReplicatedWrites"/>); 0 relies on the primary alone, which an unplanned failover may undo.
+    /// </summary>
+    [Range(0, 16)]
+    public int WaitForReplicas { get; set; }
+
+    /// <summary>How long such a write waits for its replicas; past it the callback is answered 503 and the flush retried.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan ReplicaTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -12,6 +12,7 @@ public sealed class ConfigurationTests
     [InlineData("Load__BaselineEndpoint", "maybe", "Load:BaselineEndpoint")]
     [InlineData("Flush__Interval", "soon", "Flush:Interval")]
     [InlineData("Counting__DedupGenerations", "0", "DedupGenerations")]
+    [InlineData("Redis__ReplicaTimeout", "00:00:00", "ReplicaTimeout")]
     [InlineData("Role", "chef", "Role")]
     public async Task ABadSetting_EndsStartUpWithExitCode2_NamingTheKey(string key, string value, string named)
     {

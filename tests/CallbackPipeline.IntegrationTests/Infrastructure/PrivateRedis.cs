@@ -80,6 +80,28 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public IDatabase Database => admin.GetDatabase();
 
+    /// <summary>
+    /// Stops the server where it stands (SIGSTOP): its connections stay open and nothing on them is answered, as when a
+    /// replica is cut off by the network.
+    /// </summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    /// <summary>Ends the server at once, as a lost machine: whatever it had not replicated is gone.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", $"{process.Id}"]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {process.Id} failed.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await admin.DisposeAsync();

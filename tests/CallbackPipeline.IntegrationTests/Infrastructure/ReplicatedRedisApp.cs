@@ -1,7 +1,7 @@
 namespace CallbackPipeline.IntegrationTests.Infrastructure;
 
 /// <summary>The pipeline on a Redis primary of its own with one replica, both in its connection string.</summary>
-public sealed class ReplicatedRedisApp : PrivateRedisApp
+public class ReplicatedRedisApp : PrivateRedisApp
 {
     private PrivateRedis? replica;
 

@@ -126,7 +126,7 @@ public sealed class RedisEvictionTests(PrivateRedisApp app) : IClassFixture<Priv
         var unread = new RedisEviction();
         await using var queue = new RedisStreamQueue(
             app.Services.GetRequiredService<IConnectionMultiplexer>(), keys,
-            app.Services.GetRequiredService<IOptions<QueueOptions>>(), new QueueDepth(), unread);
+            app.Services.GetRequiredService<IOptions<QueueOptions>>(), new QueueDepth(), unread, app.Services.GetRequiredService<ReplicatedWrites>());
         var before = await app.Redis.Database.StreamLengthAsync(keys.Stream);
         var waiting = new CallbackEvent("prv_unread", EventKind.Delivered, "m", null, Now.ToUnixTimeSeconds(), DateOnly.FromDateTime(Now.UtcDateTime));
 

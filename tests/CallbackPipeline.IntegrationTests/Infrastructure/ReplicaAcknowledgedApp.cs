@@ -1,0 +1,21 @@
+namespace CallbackPipeline.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The pipeline on a Redis primary with one replica, which must acknowledge every queued callback and cut batch
+/// within 200 ms (Redis:WaitForReplicas 1). It flushes on its own only when it starts (every 10 minutes after): a test runs
+/// each flush pass itself.
+/// </summary>
+public sealed class ReplicaAcknowledgedApp : ReplicatedRedisApp
+{
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Redis:WaitForReplicas"] = "1";
+            settings["Redis:ReplicaTimeout"] = "00:00:00.200";
+            settings["Flush:Interval"] = "00:10:00";
+            return settings;
+        }
+    }
+}
