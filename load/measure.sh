@@ -3,7 +3,7 @@
 # shipped) and PostgreSQL under .local/perf, the host in the role each figure needs, the harness as generator (and
 # wrk for a cross-check of the ingest ratio).
 # Usage: load/measure.sh [section...]   (all of them: about 40 minutes; reports land in load/reports/). A section is one
-# of receiver, drain, ab, floor, workers, role-all, memory, providers, and names the figures it takes; the drain's
+# of receiver, replicas, drain, ab, floor, workers, role-all, memory, providers, and names the figures it takes; the drain's
 # ratio to the floor needs drain and floor. Needs jq, wrk and redis-benchmark
 # (installed from Debian's packages when missing). Each harness run's phase and result are read with jq from its
 # --status and --result files under .local/perf.
@@ -14,7 +14,7 @@ cd "$root"
 
 sections=("$@")
 for section in "${sections[@]}"; do
-  case $section in receiver|drain|ab|floor|workers|role-all|memory|providers) ;; *) echo "unknown section: $section"; exit 2 ;; esac
+  case $section in receiver|replicas|drain|ab|floor|workers|role-all|memory|providers) ;; *) echo "unknown section: $section"; exit 2 ;; esac
 done
 want() { [ ${#sections[@]} -eq 0 ] || [[ " ${sections[*]} " == *" $1 "* ]]; }
 
@@ -129,18 +129,45 @@ wrk_rate() { awk '/Requests\/sec/ { print $2 }' "$data/wrk-$1.out"; }
 wrk_answered() { # name: requests answered 2xx
   echo $(( $(awk '/requests in/ { print $1 }' "$data/wrk-$1.out") - $(awk '/Non-2xx/ { print $NF }' "$data/wrk-$1.out" | grep . || echo 0) ))
 }
-wrk_ratio() {
-  local api="http://127.0.0.1:$port" account admin provider url id entries answered=0 errors=0 delivered line empty_us host_us naive_pid
-  local naive_port=$((port + 9)) naive_token="naive-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# wrk_provider NAME: a generic provider of a new account, its callback URL in $url, its id in $id, the account's
+# admin key in $admin.
+wrk_provider() {
+  local api="http://127.0.0.1:$port" account provider
   account=$(curl -fs -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-    -d '{"name": "wrk", "timeZone": "UTC"}' "$api/v1/accounts" | jq -r .id)
+    -d "{\"name\": \"$1\", \"timeZone\": \"UTC\"}" "$api/v1/accounts" | jq -r .id)
   admin=$(curl -fs -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-    -d '{"role": "admin", "name": "wrk"}' "$api/v1/accounts/$account/keys" | jq -r .key)
+    -d "{\"role\": \"admin\", \"name\": \"$1\"}" "$api/v1/accounts/$account/keys" | jq -r .key)
   provider=$(curl -fs -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-    -d '{"name": "wrk", "kind": "generic"}' "$api/v1/providers")
+    -d "{\"name\": \"$1\", \"kind\": \"generic\"}" "$api/v1/providers")
   url=$(jq -r .callbackUrl <<<"$provider")
   id=$(jq -r .id <<<"$provider")
-  line=$(wrk_once baseline "$api/baseline"); echo "$line"
+}
+# wrk_check ANSWERED ERRORS ROUNDS: a worker counts the stream empty (applied entries are deleted, so an empty stream
+# means all were counted; the stats cache is then let expire), and the provider $id must have delivered between the
+# requests answered 2xx and that plus what the ROUNDS runs of 64 connections may have lost track of.
+wrk_check() {
+  local answered=$1 errors=$2 rounds=$3 delivered
+  launch $((port + 1)) worker; worker_pid=$launched
+  for _ in $(seq 1 300); do
+    [ "$(redis-cli -p "$redis_port" xlen "$stream")" -eq 0 ] && break
+    sleep 1
+  done
+  sleep 2
+  stop "$worker_pid"; worker_pid=""
+  delivered=$(curl -fs -H "Authorization: Bearer $admin" \
+    "http://127.0.0.1:$port/v1/providers/$id/stats?from=$(date -u -d yesterday +%F)&to=$(date -u -d tomorrow +%F)" | jq -r '.totals.delivered // 0' || echo 0)
+  if [ "$answered" -gt 0 ] && [ "$delivered" -ge "$answered" ] && [ "$delivered" -le $((answered + rounds * 64 + errors)) ]; then
+    echo "verified: $delivered delivered for $answered requests answered 2xx (at most $((rounds * 64 + errors)) more may have been taken unseen)"
+  else
+    echo "NOT VERIFIED: $delivered delivered for $answered requests answered 2xx ($errors socket errors)"
+  fi
+}
+wrk_errors() { awk '/Socket errors/ { gsub(",", ""); print $6 + $8 + $10 }' "$data/wrk-$1.out" | grep . || echo 0; }
+wrk_ratio() {
+  local url id admin line empty_us host_us naive_pid entries answered=0 errors=0
+  local naive_port=$((port + 9)) naive_token="naive-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  wrk_provider wrk
+  line=$(wrk_once baseline "http://127.0.0.1:$port/baseline"); echo "$line"
   empty_us=$(grep -o 'host [0-9]* us' <<<"$line" | cut -d' ' -f2)
   # The naive peer (the harness's naive-receiver: token check, JSON parse, one awaited XADD a request) on the same
   # Redis, alternated with the receiver in three rounds.
@@ -152,7 +179,7 @@ wrk_ratio() {
     line=$(wrk_once "generic-$round" "$url"); echo "$line"
     host_us=$(grep -o 'host [0-9]* us' <<<"$line" | cut -d' ' -f2)
     answered=$((answered + $(wrk_answered "generic-$round")))
-    errors=$((errors + $(awk '/Socket errors/ { gsub(",", ""); print $6 + $8 + $10 }' "$data/wrk-generic-$round.out" | grep . || echo 0)))
+    errors=$((errors + $(wrk_errors "generic-$round")))
     wrk -t2 -c64 -d20s --latency -s load/wrk/callback.lua "http://127.0.0.1:$naive_port/callbacks/$naive_token" > "$data/wrk-naive-$round.out"
     echo "naive-$round: $(wrk_rate "naive-$round") requests/s, non-2xx $(awk '/Non-2xx/ { print $NF }' "$data/wrk-naive-$round.out" | grep . || echo 0)"
     awk -v g="$(wrk_rate "generic-$round")" -v n="$(wrk_rate "naive-$round")" -v h="$host_us" -v e="$empty_us" -v r="$round" 'BEGIN {
@@ -162,21 +189,30 @@ wrk_ratio() {
   stop "$naive_pid"
   entries=$(($(redis-cli -p "$redis_port" xlen "$stream") - entries))
   echo "group commit: $entries stream entries for $answered callbacks"
-  # Applied entries are deleted, so an empty stream means all were counted; the stats cache is then let expire.
-  launch $((port + 1)) worker; worker_pid=$launched
-  for _ in $(seq 1 300); do
-    [ "$(redis-cli -p "$redis_port" xlen "$stream")" -eq 0 ] && break
-    sleep 1
+  wrk_check "$answered" "$errors" 3
+}
+
+# The receiver with a replica of its Redis, alternated in three rounds between not waiting for it and waiting for it
+# (Redis:WaitForReplicas=1, so every stream entry is followed by WAIT 1); wrk as in the receiver step.
+wrk_replicas() {
+  local url id admin line replica_port=$((redis_port + 1)) answered=0 errors=0
+  cbp_start_redis "$data/replica" "$replica_port"
+  redis-cli -p "$replica_port" replicaof 127.0.0.1 "$redis_port" >/dev/null
+  until [ "$(redis-cli -p "$replica_port" info replication | tr -d '\r' | awk -F: '/^master_link_status/ { print $2 }')" = up ]; do sleep 0.2; done
+  wrk_provider replicas
+  for round in 1 2 3; do
+    for replicas in 0 1; do
+      stop_host; start_host receiver Redis__WaitForReplicas="$replicas"
+      line=$(wrk_once "replicas-$replicas-$round" "$url"); echo "WaitForReplicas=$replicas, $line"
+      answered=$((answered + $(wrk_answered "replicas-$replicas-$round")))
+      errors=$((errors + $(wrk_errors "replicas-$replicas-$round")))
+    done
+    awk -v a="$(wrk_rate "replicas-0-$round")" -v b="$(wrk_rate "replicas-1-$round")" -v r="$round" \
+      'BEGIN { printf "round %d: waiting for the replica at %.1f %% of the callbacks/s without it\n", r, 100 * b / a }'
   done
-  sleep 2
-  stop "$worker_pid"; worker_pid=""
-  delivered=$(curl -fs -H "Authorization: Bearer $admin" \
-    "$api/v1/providers/$id/stats?from=$(date -u -d yesterday +%F)&to=$(date -u -d tomorrow +%F)" | jq -r '.totals.delivered // 0' || echo 0)
-  if [ "$answered" -gt 0 ] && [ "$delivered" -ge "$answered" ] && [ "$delivered" -le $((answered + 3 * 64 + errors)) ]; then
-    echo "verified: $delivered delivered for $answered requests answered 2xx (at most $((3 * 64 + errors)) more may have been taken unseen)"
-  else
-    echo "NOT VERIFIED: $delivered delivered for $answered requests answered 2xx ($errors socket errors)"
-  fi
+  wrk_check "$answered" "$errors" 6
+  cbp_stop_redis "$replica_port"
+  stop_host; start_host receiver Load__BaselineEndpoint=true
 }
 
 cbp_ensure_packages
@@ -211,6 +247,10 @@ if want receiver; then
   run_ingest ingest-batch
   echo "== the same ratio with wrk as the generator (load/wrk/callback.lua), beside a naive receiver, then the counts checked"
   wrk_ratio
+fi
+if want replicas; then
+  echo "== Redis:WaitForReplicas: the receiver not waiting and waiting for a replica of its Redis, alternated, wrk as above"
+  wrk_replicas
 fi
 
 # drain [harness options...]: $workers workers (default 1) started once the queue is full, timed until it is empty;

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -43,8 +44,7 @@ public sealed class ReplicatedWrites : IDisposable
 
     private async Task WaitAsync(ConnectionMultiplexer redis, IReadOnlyCollection<RedisKey> written)
     {
-        var db = redis.GetDatabase();
-        var endpoints = await Task.WhenAll(written.Select(key => db.IdentifyEndpointAsync(key)));
+        var endpoints = await PrimariesAsync(redis, written);
         var acknowledged = await Task.WhenAll(endpoints.Distinct().Select(async endpoint => endpoint is null ? 0
             : (long)await redis.GetServer(endpoint).ExecuteAsync("WAIT", replicas, timeoutMilliseconds)));
         if (acknowledged.Min() < replicas)
@@ -52,6 +52,15 @@ public sealed class ReplicatedWrites : IDisposable
             throw new StorageUnavailableException(
                 "Redis", $"{acknowledged.Min()} of the {replicas} Redis replicas required (Redis:WaitForReplicas) acknowledged the write within {timeoutMilliseconds} ms");
         }
+    }
+
+    /// <summary>The primaries holding the keys: outside a cluster the one primary, which holds every key, else each key's.</summary>
+    private static async Task<EndPoint?[]> PrimariesAsync(ConnectionMultiplexer redis, IReadOnlyCollection<RedisKey> written)
+    {
+        var primaries = redis.GetServers().Where(s => s.IsConnected && !s.IsReplica).ToArray();
+        if (primaries is [{ ServerType: not ServerType.Cluster } primary]) return [primary.EndPoint];
+        var db = redis.GetDatabase();
+        return await Task.WhenAll(written.Select(key => db.IdentifyEndpointAsync(key)));
     }
 
     public void Dispose() => own?.Dispose();
