@@ -19,13 +19,17 @@ public sealed class RedisOptions
     public TimeSpan EvictionCheck { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Replicas that must acknowledge a queued callback before it is answered 2xx, and a cut batch before it is committed
-    /// (<see cref="ReplicatedWrites"/>); 0 relies on the primary alone, which an unplanned failover may undo.
+    /// Replicas that must acknowledge a queued callback before it is answered 2xx, a batch's counts before its messages
+    /// are acknowledged, and a cut batch before it is committed (<see cref="ReplicatedWrites"/>); 0 relies on the primary
+    /// alone, which an unplanned failover may undo.
     /// </summary>
     [Range(0, 16)]
     public int WaitForReplicas { get; set; }
 
-    /// <summary>How long such a write waits for its replicas; past it the callback is answered 503 and the flush retried.</summary>
+    /// <summary>
+    /// How long such a write waits for its replicas; past it the callback is answered 503, the batch comes back later and
+    /// the flush is retried.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan ReplicaTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
