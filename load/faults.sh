@@ -4,8 +4,9 @@
 # what was accepted. The load harness generates the load, keeps the ledger of accepted events and verifies.
 #
 # Usage: load/faults.sh [--seconds N] [--pg-outage S] [--kills N] [--summary FILE] [fault...]
-#   faults: worker-kill, redis-restart, postgres-stop, queue-full, sigterm (default: all five); and fsync, which
-#   measures ingest with appendfsync always against everysec (not a fault, not in the default set).
+#   faults: worker-kill, redis-restart, postgres-stop, queue-full, sigterm, failover (default: all six; failover
+#   leaves Redis on the replica's port, so it runs last); and fsync, which measures ingest with appendfsync always
+#   against everysec (not a fault, not in the default set).
 # deploy/local/test.sh runs all five briefly; run longer by hand for a soak, e.g.
 #   load/faults.sh --seconds 300 --pg-outage 60 --kills 40
 # The load is load/scenarios/faults.json, its duration and retries set by the harness's flags; each run's phase (its
@@ -29,11 +30,12 @@ while [ $# -gt 0 ]; do
     *) faults+=("$1"); shift ;;
   esac
 done
-[ ${#faults[@]} -gt 0 ] || faults=(worker-kill redis-restart postgres-stop queue-full sigterm)
+[ ${#faults[@]} -gt 0 ] || faults=(worker-kill redis-restart postgres-stop queue-full sigterm failover)
 
 data="$root/.local/faults"
 # Ports below the kernel's ephemeral range (32768+), where no client socket can hold them when a service restarts.
 redis_port=${CBP_FAULTS_REDIS_PORT:-23379}
+replica_port=$((redis_port + 1))
 pg_port=${CBP_FAULTS_PG_PORT:-23432}
 receiver_port=${CBP_FAULTS_RECEIVER_PORT:-23080}
 worker_port=$((receiver_port + 1))
@@ -48,7 +50,7 @@ log() { printf '[faults] %s\n' "$*"; }
 stop_pid() { local pid=$1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; return 0; }
 cleanup() {
   stop_pid "$receiver_pid"; stop_pid "$worker_pid"
-  cbp_stop_redis "$redis_port"; cbp_stop_postgres "$data/postgres"
+  cbp_stop_redis "$redis_port"; cbp_stop_redis "$replica_port"; cbp_stop_postgres "$data/postgres"
 }
 trap cleanup EXIT
 
@@ -297,6 +299,37 @@ fault_sigterm() {
   if [ "$receiver_ms" -gt 15000 ] || [ "$worker_ms" -gt 15000 ]; then problem="a process took over 15 s to stop"; fi
   if [ "${left:-0}" -ne 0 ]; then problem="the worker left $left entries unacknowledged"; fi
   finish_load sigterm "SIGTERM to the receiver (exit $receiver_exit after $receiver_ms ms) and to the worker (exit $worker_exit after $worker_ms ms, ${left:-0} entries left unacknowledged)"
+  stop_pid "$worker_pid"; worker_pid=""
+}
+
+# An unplanned failover: under load the replica is cut off (frozen, its link closed), so the primary's last writes
+# never reach it; then the primary is killed and the replica promoted, and a new replica takes the old primary's
+# port. The hosts require one replica for every write (Redis:WaitForReplicas=1) and list both ports, as a client of
+# a managed Redis does. Whatever was answered 2xx must be counted once, however much the promoted replica lacks.
+fault_failover() {
+  cbp_start_redis "$data/replica" "$replica_port" >/dev/null
+  redis-cli -p "$replica_port" replicaof 127.0.0.1 "$redis_port" >/dev/null
+  until [ "$(redis-cli -p "$replica_port" info replication | tr -d '\r' | awk -F: '/^master_link_status/ { print $2 }')" = up ]; do sleep 0.2; done
+  local both="ConnectionStrings__redis=127.0.0.1:$redis_port,127.0.0.1:$replica_port,abortConnect=false" lacks
+  stop_pid "$receiver_pid"; start_receiver "$both" Redis__WaitForReplicas=1 Redis__ReplicaTimeout=00:00:00.200
+  start_worker "$both" Redis__WaitForReplicas=1 Redis__ReplicaTimeout=00:00:00.200
+  start_load failover
+  sleep $((seconds / 3))
+  kill -STOP "$(cat "$data/replica/redis.pid")"
+  redis-cli -p "$redis_port" client kill type replica >/dev/null
+  sleep 1
+  # What the replica will lack: the primary's writes since the link was closed.
+  lacks=$(redis-cli -p "$redis_port" info replication | tr -d '\r' | awk -F: '/^master_repl_offset/ { print $2 }')
+  kill -KILL "$(cat "$data/redis/redis.pid")"
+  kill -CONT "$(cat "$data/replica/redis.pid")"
+  sleep 0.5
+  lacks=$((lacks - $(redis-cli -p "$replica_port" info replication | tr -d '\r' | awk -F: '/^master_repl_offset/ { print $2 }')))
+  [ "$lacks" -gt 0 ] || problem="the replica lacked nothing: no write was made while it was cut off"
+  redis-cli -p "$replica_port" replicaof no one >/dev/null
+  rm -rf "$data/redis"
+  cbp_start_redis "$data/redis" "$redis_port" >/dev/null
+  redis-cli -p "$redis_port" replicaof 127.0.0.1 "$replica_port" >/dev/null
+  finish_load failover "replica cut off for 1 s under load, the primary killed (SIGKILL) with $lacks bytes of writes the replica lacked, the replica promoted and a new one started"
   stop_pid "$worker_pid"; worker_pid=""
 }
 
