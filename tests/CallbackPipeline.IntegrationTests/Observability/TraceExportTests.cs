@@ -48,4 +48,40 @@ public sealed class TraceExportTests
         Assert.Contains(spans, s => s.Name == "apply events" && s.HasParent);
         Assert.Contains(spans, s => s.Name == "flush" && s.HasParent);
     }
+
+    [Fact]
+    public async Task ACallbacksQueueWrite_IsNeverExportedInTheTraceOfAnEarlierRequest()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        });
+        using var op = host.Client(PipelineApp.OperatorKey);
+        var account = await PipelineApp.ReadAsync(await op.PostAsJsonAsync("/v1/accounts", new { name = "traced", timeZone = "UTC" }));
+        var key = await PipelineApp.ReadAsync(await op.PostAsJsonAsync($"/v1/accounts/{account["id"]}/keys", new { name = "admin", role = "admin" }));
+        using var admin = host.Client(key["key"]!.GetValue<string>());
+        var provider = await PipelineApp.ReadAsync(await admin.PostAsJsonAsync("/v1/providers", new { name = "p", kind = "generic" }));
+        using var anonymous = host.Client();
+        var traces = Enumerable.Range(0, 6).Select(_ => ActivityTraceId.CreateRandom()).ToArray();
+
+        // One at a time, so each request's enqueue is a write of its own.
+        foreach (var (traceId, i) in traces.Select((t, i) => (t, i)))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(provider["callbackUrl"]!.GetValue<string>()).PathAndQuery)
+            {
+                Content = new StringContent(GenericCallback.Delivered($"traced-{i}"), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(request)).StatusCode);
+        }
+        await Polling.UntilAsync(
+            () => Task.FromResult(receiver.Spans.Where(s => s.TraceId == traces[^1]).ToArray()),
+            found => found.Any(s => s.Name == "apply events"));
+
+        var first = receiver.Spans.Where(s => s.TraceId == traces[0]).ToArray();
+        Assert.True(first.Count(s => s.Name == "XADD") <= 1, $"the first request's trace holds {first.Count(s => s.Name == "XADD")} XADD spans: {string.Join(", ", first.Select(s => s.Name))}");
+    }
 }
