@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using CallbackPipeline.Core.Events;
 
@@ -28,7 +29,12 @@ public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
         this.send = send;
         this.maxEventsPerGroup = maxEventsPerGroup;
         pending = Channel.CreateBounded<PendingEnqueue>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
-        senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(SendLoopAsync)).ToArray();
+        // The loops outlive the request that happens to create them, so they take nothing from it: not its span, which
+        // every later send would otherwise join.
+        using (ExecutionContext.SuppressFlow())
+        {
+            senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(SendLoopAsync)).ToArray();
+        }
     }
 
     /// <summary>Completes when the group holding these events has been sent; fails when it could not be.</summary>
@@ -67,6 +73,8 @@ public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
                 events += request.Events.Count;
             }
             if (group.Count == 0) continue;
+            // The send's own calls (an XADD, a Service Bus send) are in the trace of the group's first request.
+            Activity.Current = group[0].Activity;
             try
             {
                 await send(group);
@@ -80,6 +88,10 @@ public sealed class EnqueueCoalescer : IAsyncDisposable, IDisposable
             {
                 var failure = e as QueueUnavailableException ?? new QueueUnavailableException("The queue cannot be reached.", e);
                 foreach (var request in group) request.Fail(failure);
+            }
+            finally
+            {
+                Activity.Current = null;
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CallbackPipeline.Core.Events;
 
 namespace CallbackPipeline.Storage.Queue;
@@ -10,6 +11,9 @@ public sealed class PendingEnqueue(IReadOnlyList<CallbackEvent> events, string? 
     public IReadOnlyList<CallbackEvent> Events { get; } = events;
 
     public string? TraceParent { get; } = traceParent;
+
+    /// <summary>The span the request waits in (its enqueue), whose trace the send of its group joins.</summary>
+    public Activity? Activity { get; } = Activity.Current;
 
     /// <summary>The trace context a message of these requests carries: the first one's that has any.</summary>
     public static string? FirstTraceParent(IEnumerable<PendingEnqueue> requests) =>
