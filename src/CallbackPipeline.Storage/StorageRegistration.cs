@@ -85,7 +85,8 @@ public static class StorageRegistration
         services.AddSingleton<StatsReader>();
         services.AddStorageHealthChecks();
         // Spans of the drivers' own calls, when the host traces at all (ServiceDefaults turns tracing on).
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation().AddNpgsql());
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation().AddNpgsql()
+            .ConfigureRedisInstrumentation((sp, redis) => sp.GetRequiredService<ReplicatedWrites>().Instrument(redis)));
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.Storage.Redis;
@@ -61,6 +62,12 @@ public sealed class ReplicatedWrites : IDisposable
         if (primaries is [{ ServerType: not ServerType.Cluster } primary]) return [primary.EndPoint];
         var db = redis.GetDatabase();
         return await Task.WhenAll(written.Select(key => db.IdentifyEndpointAsync(key)));
+    }
+
+    /// <summary>Traces the connection of its own too, when there is one.</summary>
+    public void Instrument(StackExchangeRedisInstrumentation tracing)
+    {
+        if (own is not null) tracing.AddConnection(own);
     }
 
     public void Dispose() => own?.Dispose();
