@@ -11,7 +11,7 @@ internal static partial class WorkerLog
     [LoggerMessage(2002, LogLevel.Error, "Queue message {MessageId} dead-lettered: {Reason}")]
     public static partial void DeadLettered(this ILogger logger, string messageId, string reason);
 
-    [LoggerMessage(2003, LogLevel.Warning, "Flushing counters to PostgreSQL failed; retrying in {Delay}")]
+    [LoggerMessage(2003, LogLevel.Warning, "Flushing counters failed; retrying in {Delay}")]
     public static partial void FlushFailed(this ILogger logger, TimeSpan delay, Exception exception);
 
     [LoggerMessage(2004, LogLevel.Information, "Flushing recovered after {Failures} failed attempts")]
