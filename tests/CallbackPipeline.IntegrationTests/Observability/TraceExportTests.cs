@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using CallbackPipeline.IntegrationTests.Infrastructure;
 
 namespace CallbackPipeline.IntegrationTests.Observability;
@@ -12,18 +13,8 @@ public sealed class TraceExportTests
     [Fact]
     public async Task AnIdleHostExportsNoSpansOfItsOwnPolling_AndSentEventsAreTracedLikeCallbacks()
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
-        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-        });
-        using var op = host.Client(PipelineApp.OperatorKey);
-        var account = await PipelineApp.ReadAsync(await op.PostAsJsonAsync("/v1/accounts", new { name = "traced", timeZone = "UTC" }));
-        var key = await PipelineApp.ReadAsync(await op.PostAsJsonAsync($"/v1/accounts/{account["id"]}/keys", new { name = "admin", role = "admin" }));
-        using var admin = host.Client(key["key"]!.GetValue<string>());
-        var provider = await PipelineApp.ReadAsync(await admin.PostAsJsonAsync("/v1/providers", new { name = "p", kind = "generic" }));
+        await using var traced = await TracedHost.StartAsync();
+        var (receiver, host, admin, provider) = traced;
 
         // Idle: the worker polls the queue about twenty times a second, the monitor reads its depth four times a
         // second, the flusher looks for work every two seconds. Counted after the set-up's own spans are exported.
@@ -52,18 +43,8 @@ public sealed class TraceExportTests
     [Fact]
     public async Task ACallbacksQueueWrite_IsInItsOwnTrace_NeverInTheTraceOfAnEarlierRequest()
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
-        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-        });
-        using var op = host.Client(PipelineApp.OperatorKey);
-        var account = await PipelineApp.ReadAsync(await op.PostAsJsonAsync("/v1/accounts", new { name = "traced", timeZone = "UTC" }));
-        var key = await PipelineApp.ReadAsync(await op.PostAsJsonAsync($"/v1/accounts/{account["id"]}/keys", new { name = "admin", role = "admin" }));
-        using var admin = host.Client(key["key"]!.GetValue<string>());
-        var provider = await PipelineApp.ReadAsync(await admin.PostAsJsonAsync("/v1/providers", new { name = "p", kind = "generic" }));
+        await using var traced = await TracedHost.StartAsync();
+        var (receiver, host, admin, provider) = traced;
         using var anonymous = host.Client();
         var traces = Enumerable.Range(0, 6).Select(_ => ActivityTraceId.CreateRandom()).ToArray();
 
@@ -83,5 +64,33 @@ public sealed class TraceExportTests
 
         // Each request's write is its own and in its own trace, a child of its enqueue span.
         Assert.All(traces, t => Assert.Single(receiver.Spans, s => s.TraceId == t && s.Name == "XADD" && s.HasParent));
+    }
+
+    /// <summary>The real host exporting to an OTLP receiver, with an account's admin client and a generic provider.</summary>
+    private sealed record TracedHost(OtlpReceiver Receiver, HostProcess Host, HttpClient Admin, JsonObject Provider) : IAsyncDisposable
+    {
+        public static async Task<TracedHost> StartAsync()
+        {
+            var receiver = await OtlpReceiver.StartAsync();
+            var host = await HostProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            });
+            using var op = host.Client(PipelineApp.OperatorKey);
+            var account = await PipelineApp.ReadAsync(await op.PostAsJsonAsync("/v1/accounts", new { name = "traced", timeZone = "UTC" }));
+            var key = await PipelineApp.ReadAsync(await op.PostAsJsonAsync($"/v1/accounts/{account["id"]}/keys", new { name = "admin", role = "admin" }));
+            var admin = host.Client(key["key"]!.GetValue<string>());
+            var provider = await PipelineApp.ReadAsync(await admin.PostAsJsonAsync("/v1/providers", new { name = "p", kind = "generic" }));
+            return new TracedHost(receiver, host, admin, provider);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Admin.Dispose();
+            await Host.DisposeAsync();
+            await Receiver.DisposeAsync();
+        }
     }
 }
