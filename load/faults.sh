@@ -307,9 +307,7 @@ fault_sigterm() {
 # port. The hosts require one replica for every write (Redis:WaitForReplicas=1) and list both ports, as a client of
 # a managed Redis does. Whatever was answered 2xx must be counted once, however much the promoted replica lacks.
 fault_failover() {
-  cbp_start_redis "$data/replica" "$replica_port" >/dev/null
-  redis-cli -p "$replica_port" replicaof 127.0.0.1 "$redis_port" >/dev/null
-  until [ "$(redis-cli -p "$replica_port" info replication | tr -d '\r' | awk -F: '/^master_link_status/ { print $2 }')" = up ]; do sleep 0.2; done
+  cbp_start_replica "$data/replica" "$replica_port" "$redis_port"
   local both="ConnectionStrings__redis=127.0.0.1:$redis_port,127.0.0.1:$replica_port,abortConnect=false" lacks
   stop_pid "$receiver_pid"; start_receiver "$both" Redis__WaitForReplicas=1 Redis__ReplicaTimeout=00:00:00.200
   start_worker "$both" Redis__WaitForReplicas=1 Redis__ReplicaTimeout=00:00:00.200
@@ -319,16 +317,15 @@ fault_failover() {
   redis-cli -p "$redis_port" client kill type replica >/dev/null
   sleep 1
   # What the replica will lack: the primary's writes since the link was closed.
-  lacks=$(redis-cli -p "$redis_port" info replication | tr -d '\r' | awk -F: '/^master_repl_offset/ { print $2 }')
+  lacks=$(cbp_replication "$redis_port" master_repl_offset)
   kill -KILL "$(cat "$data/redis/redis.pid")"
   kill -CONT "$(cat "$data/replica/redis.pid")"
   sleep 0.5
-  lacks=$((lacks - $(redis-cli -p "$replica_port" info replication | tr -d '\r' | awk -F: '/^master_repl_offset/ { print $2 }')))
+  lacks=$((lacks - $(cbp_replication "$replica_port" master_repl_offset)))
   [ "$lacks" -gt 0 ] || problem="the replica lacked nothing: no write was made while it was cut off"
   redis-cli -p "$replica_port" replicaof no one >/dev/null
   rm -rf "$data/redis"
-  cbp_start_redis "$data/redis" "$redis_port" >/dev/null
-  redis-cli -p "$redis_port" replicaof 127.0.0.1 "$replica_port" >/dev/null
+  cbp_start_replica "$data/redis" "$redis_port" "$replica_port"
   finish_load failover "replica cut off for 1 s under load, the primary killed (SIGKILL) with $lacks bytes of writes the replica lacked, the replica promoted and a new one started"
   stop_pid "$worker_pid"; worker_pid=""
 }

@@ -196,9 +196,7 @@ wrk_ratio() {
 # (Redis:WaitForReplicas=1, so every stream entry is followed by WAIT 1); wrk as in the receiver step.
 wrk_replicas() {
   local url id admin line replica_port=$((redis_port + 1)) answered=0 errors=0
-  cbp_start_redis "$data/replica" "$replica_port"
-  redis-cli -p "$replica_port" replicaof 127.0.0.1 "$redis_port" >/dev/null
-  until [ "$(redis-cli -p "$replica_port" info replication | tr -d '\r' | awk -F: '/^master_link_status/ { print $2 }')" = up ]; do sleep 0.2; done
+  cbp_start_replica "$data/replica" "$replica_port" "$redis_port"
   wrk_provider replicas
   for round in 1 2 3; do
     for replicas in 0 1; do

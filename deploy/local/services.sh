@@ -73,6 +73,18 @@ cbp_start_redis() {
   return 1
 }
 
+# cbp_start_replica DIR PORT PRIMARY_PORT: a Redis as cbp_start_redis makes it, a replica of the one on PRIMARY_PORT;
+# returns once its link to the primary is up (the first sync done).
+cbp_start_replica() {
+  local dir=$1 port=$2 primary=$3
+  cbp_start_redis "$dir" "$port" >/dev/null || return 1
+  redis-cli -p "$port" replicaof 127.0.0.1 "$primary" >/dev/null
+  until [ "$(cbp_replication "$port" master_link_status)" = up ]; do sleep 0.2; done
+}
+
+# cbp_replication PORT FIELD: a field of the INFO replication of the Redis on PORT (role, master_repl_offset, …).
+cbp_replication() { redis-cli -p "$1" info replication | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'; }
+
 # cbp_start_redis_cluster DIR PORT... : a Redis Cluster of one primary per port (no replicas), its slots spread evenly.
 cbp_start_redis_cluster() {
   local dir=$1 port nodes=()

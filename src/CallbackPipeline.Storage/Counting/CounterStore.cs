@@ -43,16 +43,15 @@ public sealed class CounterStore(ReplicatedWrites writes, RedisKeys keys, FlushI
                 .ToList();
             var total = default(CountResult);
             var counted = new HashSet<string>(StringComparer.Ordinal);
-            var written = new List<RedisKey> { keys.FlushIndex };
-            foreach (var (providerId, result) in await Task.WhenAll(calls))
+            var results = await Task.WhenAll(calls);
+            foreach (var (providerId, result) in results)
             {
                 total += result;
                 // A duplicate too: it may be the redelivery of events whose worker stopped before listing the provider.
                 if (result.Applied + result.Duplicates > 0) counted.Add(providerId);
-                written.Add(keys.Provider(providerId).Gone);
             }
             await index.AddAsync(counted);
-            await writes.ConfirmAsync(written);
+            if (writes.Waits) await writes.ConfirmAsync([keys.FlushIndex, .. results.Select(r => (RedisKey)keys.Provider(r.ProviderId).Gone)]);
             return total;
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)

@@ -13,8 +13,8 @@ namespace CallbackPipeline.Storage.Counting;
 public sealed class FlushIndex(IConnectionMultiplexer redis, RedisKeys keys, ReplicatedWrites writes)
 {
     /// <summary>
-    /// Lists providers as having deltas to flush. Made on <see cref="ReplicatedWrites.Database"/>, so confirming the
-    /// index confirms the counts made there before it.
+    /// Lists providers as having deltas to flush. Made on <see cref="ReplicatedWrites.Database"/>, so the counter
+    /// confirms it on the replicas with the counts, before their events are acknowledged.
     /// </summary>
     public async Task AddAsync(IReadOnlyCollection<string> providerIds)
     {

@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace CallbackPipeline.Storage.Redis;
 
-/// <summary>How every connection of the host to Redis is made from <c>ConnectionStrings:redis</c>.</summary>
+/// <summary>How every connection of the host to Redis is made from <c>ConnectionStrings:redis</c>, and which primaries it reaches.</summary>
 public static class RedisConnection
 {
     public static ConnectionMultiplexer Connect(string connection)
@@ -17,4 +17,7 @@ public static class RedisConnection
         redis.SocketManager = SocketManager.ThreadPool;
         return ConnectionMultiplexer.Connect(redis);
     }
+
+    /// <summary>The primaries the connection is connected to right now.</summary>
+    public static IServer[] Primaries(IConnectionMultiplexer redis) => redis.GetServers().Where(s => s.IsConnected && !s.IsReplica).ToArray();
 }

@@ -93,8 +93,8 @@ public sealed class RedisEvictionMonitor : BackgroundService
     /// <summary>The first connected primary that may evict keys, or null; and why INFO was refused, if it was.</summary>
     private async Task<(Evicting? Evicting, string? Refusal)> ReadPrimariesAsync()
     {
-        var primaries = redis.GetServers().Where(s => s.IsConnected && !s.IsReplica).ToList();
-        if (primaries.Count == 0) throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis primary is connected.");
+        var primaries = RedisConnection.Primaries(redis);
+        if (primaries.Length == 0) throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis primary is connected.");
         string? refusal = null;
         foreach (var server in primaries)
         {

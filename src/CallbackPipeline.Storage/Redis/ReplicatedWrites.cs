@@ -37,6 +37,9 @@ public sealed class ReplicatedWrites : IDisposable
     /// <summary>Where such writes are made.</summary>
     public IDatabase Database => (own ?? shared).GetDatabase();
 
+    /// <summary>Whether <see cref="ConfirmAsync"/> waits for anything, so a caller can skip naming the keys when it does not.</summary>
+    public bool Waits => own is not null;
+
     /// <summary>Waits until the writes made so far on <see cref="Database"/> to the primaries holding <paramref name="written"/> are on their replicas.</summary>
     /// <exception cref="StorageUnavailableException">
     /// Fewer replicas than required acknowledged them in time: they are made, but on a primary alone.
@@ -46,20 +49,19 @@ public sealed class ReplicatedWrites : IDisposable
     private async Task WaitAsync(ConnectionMultiplexer redis, IReadOnlyCollection<RedisKey> written)
     {
         var endpoints = await PrimariesAsync(redis, written);
-        var acknowledged = await Task.WhenAll(endpoints.Distinct().Select(async endpoint => endpoint is null ? 0
-            : (long)await redis.GetServer(endpoint).ExecuteAsync("WAIT", replicas, timeoutMilliseconds)));
-        if (acknowledged.Min() < replicas)
+        var acknowledged = (await Task.WhenAll(endpoints.Distinct().Select(async endpoint => endpoint is null ? 0
+            : (long)await redis.GetServer(endpoint).ExecuteAsync("WAIT", replicas, timeoutMilliseconds)))).Min();
+        if (acknowledged < replicas)
         {
             throw new StorageUnavailableException(
-                "Redis", $"{acknowledged.Min()} of the {replicas} Redis replicas required (Redis:WaitForReplicas) acknowledged the write within {timeoutMilliseconds} ms");
+                "Redis", $"{acknowledged} of the {replicas} Redis replicas required (Redis:WaitForReplicas) acknowledged the write within {timeoutMilliseconds} ms");
         }
     }
 
     /// <summary>The primaries holding the keys: outside a cluster the one primary, which holds every key, else each key's.</summary>
     private static async Task<EndPoint?[]> PrimariesAsync(ConnectionMultiplexer redis, IReadOnlyCollection<RedisKey> written)
     {
-        var primaries = redis.GetServers().Where(s => s.IsConnected && !s.IsReplica).ToArray();
-        if (primaries is [{ ServerType: not ServerType.Cluster } primary]) return [primary.EndPoint];
+        if (RedisConnection.Primaries(redis) is [{ ServerType: not ServerType.Cluster } primary]) return [primary.EndPoint];
         var db = redis.GetDatabase();
         return await Task.WhenAll(written.Select(key => db.IdentifyEndpointAsync(key)));
     }
