@@ -24,9 +24,7 @@ public sealed class BatchProcessor(
         var good = new List<QueueDelivery>(deliveries.Count);
         foreach (var delivery in deliveries)
         {
-            var reason = delivery.Events is null ? "payload is not a readable queue message"
-                : delivery.DeliveryCount > options.Value.MaxDeliveries ? $"delivered {delivery.DeliveryCount} times without being applied"
-                : null;
+            var reason = DeadLetterReason(delivery);
             if (reason is null)
             {
                 good.Add(delivery);
@@ -44,10 +42,11 @@ public sealed class BatchProcessor(
             "apply events", ActivityKind.Consumer, contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new ActivityLink(c)));
         activity?.SetTag("messaging.batch.message_count", good.Count);
         var byKind = new KindTally();
-        // When applying fails the messages are not given back: they come again once their lock (Service Bus) or claim
-        // time (Redis Streams) runs out, and what was counted before the failure counts nothing twice. Abandoning them
-        // would make Service Bus deliver them again at once and add to their delivery count, so a Redis outage of a
-        // few seconds would dead-letter messages whose callbacks were answered 2xx.
+        // When applying fails the messages are not given back: the consumer tries them again while they are its own,
+        // after that they come again once their lock (Service Bus) or claim time (Redis Streams) runs out, and what was
+        // counted before the failure counts nothing twice. Abandoning them would make Service Bus deliver them again at
+        // once and add to their delivery count, so a Redis outage of a few seconds would dead-letter messages whose
+        // callbacks were answered 2xx.
         var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
         await queue.CompleteAsync(good, cancellationToken);
 
@@ -61,4 +60,16 @@ public sealed class BatchProcessor(
         metrics.EventsDropped.Add(result.Dropped);
         return result;
     }
+
+    /// <summary>
+    /// The deliveries of a batch that <see cref="ProcessAsync"/> applies rather than dead-letters: what is left to try
+    /// again when applying them failed (a dead-lettered message is settled already, and must not be dead-lettered twice).
+    /// </summary>
+    public IReadOnlyList<QueueDelivery> Applicable(IReadOnlyList<QueueDelivery> deliveries) =>
+        deliveries.Where(d => DeadLetterReason(d) is null).ToList();
+
+    private string? DeadLetterReason(QueueDelivery delivery) =>
+        delivery.Events is null ? "payload is not a readable queue message"
+        : delivery.DeliveryCount > options.Value.MaxDeliveries ? $"delivered {delivery.DeliveryCount} times without being applied"
+        : null;
 }

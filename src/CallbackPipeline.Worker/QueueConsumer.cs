@@ -8,6 +8,9 @@ namespace CallbackPipeline.Worker;
 
 /// <summary>
 /// Reads the queue in batches and applies them; sleeps with a short backoff (or until signalled) when it is empty.
+/// A batch whose apply failed is tried again by this worker, with a growing delay, for as long as its messages are
+/// still its own (<see cref="QueueOptions.ClaimIdle"/> since they were received), so a short outage delays the counts by
+/// the outage and not by the claim time.
 /// Counts nothing before the Redis eviction policy is known, nor while Redis may evict keys (<see cref="RedisEviction"/>):
 /// the messages wait in the queue.
 /// </summary>
@@ -18,6 +21,7 @@ public sealed class QueueConsumer(
     WorkerState state,
     RedisEviction eviction,
     IOptions<QueueOptions> options,
+    TimeProvider clock,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,6 +29,8 @@ public sealed class QueueConsumer(
         var settings = options.Value;
         var idleDelay = TimeSpan.FromMilliseconds(1);
         var failureDelay = TimeSpan.FromMilliseconds(200);
+        IReadOnlyList<QueueDelivery> failed = [];
+        var received = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             if (eviction.Reason is not null)
@@ -33,18 +39,27 @@ public sealed class QueueConsumer(
                 continue;
             }
             IReadOnlyList<QueueDelivery> batch;
-            try
+            if (failed.Count > 0 && clock.GetUtcNow() - received < settings.ClaimIdle)
             {
-                batch = await queue.ReceiveAsync(settings.BatchSize, stoppingToken);
-                state.ReportQueue(true);
+                batch = failed;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            else
             {
-                state.ReportQueue(false);
-                logger.ReceiveFailed(e);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-                continue;
+                try
+                {
+                    batch = await queue.ReceiveAsync(settings.BatchSize, stoppingToken);
+                    received = clock.GetUtcNow();
+                    state.ReportQueue(true);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    state.ReportQueue(false);
+                    logger.ReceiveFailed(e);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    continue;
+                }
             }
+            failed = [];
 
             if (batch.Count == 0)
             {
@@ -62,8 +77,10 @@ public sealed class QueueConsumer(
             }
             catch (Exception e)
             {
-                // Backs off while failures last (Redis down): each batch taken meanwhile waits out its lock or claim time.
+                // Backs off while failures last (Redis down). The messages stay pending: once their claim time has passed
+                // (or their lock has run out, on Service Bus) they may be another worker's, and this one reads anew.
                 logger.BatchFailed(batch.Count, e);
+                failed = processor.Applicable(batch);
                 await Task.Delay(failureDelay, stoppingToken);
                 failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
