@@ -278,7 +278,9 @@ end
 for key in pairs(touched) do
   redis.call('EXPIREAT', key, expire_at, 'NX')
 end
-if added > 0 then
+-- Also when every event was a duplicate (adding 0): they may have been counted by a worker that stopped before its
+-- WAIT, and a write here makes a WAIT after this call cover the writes that counted them, whoever made them.
+if added > 0 or duplicate > 0 then
   redis.call('HINCRBY', meta(gen), 'n', added)
 end
 for day, day_counts in pairs(counts) do

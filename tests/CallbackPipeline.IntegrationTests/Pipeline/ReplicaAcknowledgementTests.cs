@@ -8,6 +8,8 @@ using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
 
@@ -58,6 +60,53 @@ public sealed class ReplicaAcknowledgementTests(ReplicaAcknowledgedApp app) : IC
         await flush.FlushAllAsync(CancellationToken.None);
         Assert.Equal(3, (await PipelineSteps.RowsAsync(app.Services.GetConnectionString(), id)).Sum().Delivered);
         Assert.Equal(3, (await account.StatsAsync(id, day, day)).Total("delivered"));
+    }
+
+    [Fact]
+    public async Task CountsFoundAsDuplicates_AreConfirmedOnTheReplicaBeforeTheCallerAcknowledgesThem()
+    {
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        var id = provider["id"]!.GetValue<string>();
+        var counted = new CallbackEvent(id, EventKind.Delivered, "counted-then-stopped", null, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), DateOnly.FromDateTime(DateTime.UtcNow));
+        var keys = app.Services.GetRequiredService<RedisKeys>();
+        // Another worker: a connection of its own, which wrote nothing of the first worker's counts.
+        using var otherWrites = new ReplicatedWrites(
+            app.Services.GetRequiredService<IConnectionMultiplexer>(),
+            app.Services.GetRequiredService<IOptions<RedisOptions>>(),
+            app.Services.GetRequiredService<IOptions<ConnectionOptions>>());
+        var other = new CounterStore(
+            otherWrites, keys, new FlushIndex(app.Services.GetRequiredService<IConnectionMultiplexer>(), keys, otherWrites),
+            app.Services.GetRequiredService<IOptions<CountingOptions>>(), TimeProvider.System);
+
+        await app.Replica.FreezeAsync();
+        try
+        {
+            // The first worker counts on the primary and stops before the replica has it; its messages go to the other,
+            // which finds the counts as duplicates. Acknowledging them now would let a failover lose the counts.
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => app.Services.GetRequiredService<CounterStore>().ApplyAsync([counted], CancellationToken.None));
+            var writesBefore = await HincrbyCallsAsync();
+            var unconfirmed = await Assert.ThrowsAsync<StorageUnavailableException>(() => other.ApplyAsync([counted], CancellationToken.None));
+            Assert.Contains("0 of the 1 Redis replicas required", unconfirmed.Message);
+            // The call that found only duplicates wrote once (count.lua adds 0 to its generation's record count). From
+            // Redis 7.2 a WAIT covers what the replication stream held after its connection's last write, and without
+            // a write of its own the other worker's WAIT would cover nothing of the first worker's counts; Redis 7.0
+            // moves that point on every command, so here the write is seen, not needed.
+            Assert.Equal(writesBefore + 1, await HincrbyCallsAsync());
+        }
+        finally
+        {
+            await app.Replica.ThawAsync();
+        }
+
+        Assert.Equal(new CountResult(0, 1, 0, 0), await other.ApplyAsync([counted], CancellationToken.None));
+    }
+
+    private async Task<long> HincrbyCallsAsync()
+    {
+        var stats = (string)(await app.Redis.ExecuteAsync("INFO", "commandstats"))!;
+        var line = stats.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_hincrby:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0]);
     }
 
     [Fact]
