@@ -4,9 +4,10 @@ using Microsoft.Extensions.Options;
 namespace CallbackPipeline.Api.Stats;
 
 /// <summary>
-/// Keeps each stats answer, as its bytes and ETag, for the dashboards that poll the same figures: a poll gets the
-/// kept answer while it is younger than <see cref="StatsOptions.RefreshAfter"/>, gets it too but starts one read
-/// in the background while it is younger than <see cref="StatsOptions.MaxAge"/>, and waits for a read of its own
+/// Keeps each stats answer, as its bytes and ETag (for the overview, the figures its pages are cut from), for the
+/// dashboards that poll the same figures: a poll gets the kept answer while it is younger than
+/// <see cref="StatsOptions.RefreshAfter"/>, gets it too but starts one read in the background while it is younger
+/// than <see cref="StatsOptions.MaxAge"/>, and waits for a read of its own
 /// (shared with the polls that arrive meanwhile) after that. So a poll waits for PostgreSQL and Redis at most once
 /// per <c>MaxAge</c>, and a figure shows at most <c>MaxAge</c> after it changed (usually
 /// <c>RefreshAfter</c> plus one read). Answers carry the time they were read as <c>asOf</c>. A change to an
@@ -21,7 +22,15 @@ public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> option
     private readonly ConcurrentDictionary<(string Account, string Query), Entry> entries = new();
     private long lastTrim;
 
-    public async Task<StatsAnswer> GetAsync(string accountId, string query, Func<Task<StatsAnswer>> read)
+    public Task<StatsAnswer> GetAsync(string accountId, string query, Func<Task<StatsAnswer>> read) =>
+        GetAsync(accountId, query, read, answer => answer.Problem is null);
+
+    /// <summary>
+    /// The same for any figures read for an account, such as the whole overview that its pages are cut from; a value
+    /// <paramref name="keep"/> refuses is answered once and not kept.
+    /// </summary>
+    public async Task<T> GetAsync<T>(string accountId, string query, Func<Task<T>> read, Func<T, bool> keep)
+        where T : class
     {
         var settings = options.Value;
         if (settings.MaxAge <= TimeSpan.Zero) return await read();
@@ -29,19 +38,19 @@ public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> option
         var key = (accountId, query);
         if (entries.TryGetValue(key, out var kept) && clock.GetElapsedTime(kept.StartedAt) is var age && age <= settings.MaxAge)
         {
-            if (age > settings.RefreshAfter && kept.Answer.IsValueCreated && kept.Answer.Value.IsCompletedSuccessfully) Refresh(key, kept, read);
-            return await kept.Answer.Value;
+            if (age > settings.RefreshAfter && kept.Value.IsValueCreated && kept.Value.Value.IsCompletedSuccessfully) Refresh(key, kept, Reader.Of(read, keep));
+            return (T)await kept.Value.Value;
         }
 
         // Read afresh, unless a poll that came at the same moment already started to: then share its read.
-        var fresh = new Entry(clock.GetTimestamp(), new Lazy<Task<StatsAnswer>>(read));
+        var fresh = new Entry(clock.GetTimestamp(), new Lazy<Task<object>>(Reader.Of(read, keep).Read));
         var entry = entries.AddOrUpdate(key, fresh, (_, current) => clock.GetElapsedTime(current.StartedAt) <= settings.MaxAge ? current : fresh);
         if (entry == fresh) Trim(settings);
         try
         {
-            var answer = await entry.Answer.Value;
-            if (answer.Problem is not null) entries.TryRemove(KeyValuePair.Create(key, entry));
-            return answer;
+            var value = (T)await entry.Value.Value;
+            if (!keep(value)) entries.TryRemove(KeyValuePair.Create(key, entry));
+            return value;
         }
         catch
         {
@@ -59,15 +68,15 @@ public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> option
         }
     }
 
-    private void Refresh((string, string) key, Entry kept, Func<Task<StatsAnswer>> read)
+    private void Refresh((string, string) key, Entry kept, Reader reader)
     {
         if (Interlocked.Exchange(ref kept.Refreshing, 1) == 1) return;
-        var next = new Entry(clock.GetTimestamp(), new Lazy<Task<StatsAnswer>>(read));
-        _ = next.Answer.Value.ContinueWith(
+        var next = new Entry(clock.GetTimestamp(), new Lazy<Task<object>>(reader.Read));
+        _ = next.Value.Value.ContinueWith(
             t =>
             {
                 // A failed read leaves the kept answer to age out; the next poll past MaxAge reads in the foreground.
-                if (t.IsCompletedSuccessfully && t.Result.Problem is null)
+                if (t.IsCompletedSuccessfully && reader.Keep(t.Result))
                 {
                     entries.TryUpdate(key, next, kept);
                     return;
@@ -89,12 +98,18 @@ public sealed class StatsCache(TimeProvider clock, IOptions<StatsOptions> option
         }
     }
 
-    private sealed class Entry(long startedAt, Lazy<Task<StatsAnswer>> answer)
+    private sealed record Reader(Func<Task<object>> Read, Func<object, bool> Keep)
+    {
+        public static Reader Of<T>(Func<Task<T>> read, Func<T, bool> keep)
+            where T : class => new(async () => await read(), value => keep((T)value));
+    }
+
+    private sealed class Entry(long startedAt, Lazy<Task<object>> value)
     {
         public long StartedAt { get; } = startedAt;
 
         /// <summary>Started by the first poll that awaits it, so an entry that loses a race never reads.</summary>
-        public Lazy<Task<StatsAnswer>> Answer { get; } = answer;
+        public Lazy<Task<object>> Value { get; } = value;
 
         public int Refreshing;
     }

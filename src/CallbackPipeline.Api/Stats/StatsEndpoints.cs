@@ -56,7 +56,7 @@ public static class StatsEndpoints
         var page = Page.Read(context.Request, errors);
         StatsRange.Check(from, to, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
-        var answer = await cache.GetAsync(caller.AccountId, $"account {from} {to} {page.Limit} {context.Request.Query["cursor"]}", async () =>
+        var overview = await cache.GetAsync(caller.AccountId, $"account {from} {to}", async () =>
         {
             var ct = CancellationToken.None;
             var started = Stopwatch.GetTimestamp();
@@ -65,7 +65,7 @@ public static class StatsEndpoints
 
             var list = await providers.ListAsync(caller.AccountId, ct, withSecrets: false);
             var read = await reader.ReadWithInsightsAsync(list.Select(p => p.Id).ToList(), range.From, range.To, ct);
-            var summaries = list.Select(p =>
+            var lines = list.Select(p =>
             {
                 var days = read.GetValueOrDefault(p.Id) ?? new ProviderDays();
                 var totals = Sum(days.Counts.Values);
@@ -75,17 +75,15 @@ public static class StatsEndpoints
                     totals, Figures.DeliveryRate(totals, p.DeliveryCallbacks), Figures.Ctr(totals, p.DeliveryCallbacks),
                     new TimeToDeliver(latency.Messages, latency.P50, latency.P90), InsightFigures.TopFailure(p.Kind, insights));
             }).ToList();
-            var all = Sum(summaries.Select(s => s.Totals));
-            var withCallbacks = Sum(summaries.Where(s => s.DeliveryCallbacks).Select(s => s.Totals));
-            // The totals and rates cover every provider; the list is the page.
-            var after = list.Select((p, i) => (p, i)).Where(x => page.After is null || page.After.IsBefore(x.p)).Select(x => x.i).ToList();
-            var shown = after.Take(page.Limit).ToList();
-            var next = after.Count > page.Limit ? Page.Encode(ProviderPosition.Of(list[shown[^1]])) : null;
-            var stats = new AccountStats(range.From, range.To, range.Days, account.TimeZone, all,
-                Figures.DeliveryRate(withCallbacks, true), Figures.Ctr(withCallbacks, true), shown.Select(i => summaries[i]).ToList(), default);
+            // The totals and rates cover every provider; each page lists some of them.
+            var all = Sum(lines.Select(s => s.Totals));
+            var withCallbacks = Sum(lines.Where(s => s.DeliveryCallbacks).Select(s => s.Totals));
+            var whole = new AccountStats(range.From, range.To, range.Days, account.TimeZone, all,
+                Figures.DeliveryRate(withCallbacks, true), Figures.Ctr(withCallbacks, true), [], clock.GetUtcNow());
             metrics.StatsDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return StatsAnswer.Of(stats, stats with { AsOf = clock.GetUtcNow() }, json.Value.SerializerOptions, next);
-        });
+            return new AccountOverview(list, lines, whole);
+        }, _ => true);
+        var answer = overview.Answer(page, json.Value.SerializerOptions);
         return answer.Send(context);
     }
 

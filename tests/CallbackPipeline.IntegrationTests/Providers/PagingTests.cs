@@ -10,7 +10,7 @@ namespace CallbackPipeline.IntegrationTests.Providers;
 public sealed partial class PagingTests(PipelineApp app) : IClassFixture<PipelineApp>
 {
     /// <summary>Every page of <paramref name="path"/>, following <c>Link: rel="next"</c>: each page's ids and its body.</summary>
-    private static async Task<List<(List<string> Ids, JsonNode Body)>> AllPagesAsync(HttpClient client, string path, Func<JsonNode, JsonArray> items, string idName)
+    internal static async Task<List<(List<string> Ids, JsonNode Body)>> AllPagesAsync(HttpClient client, string path, Func<JsonNode, JsonArray> items, string idName)
     {
         var pages = new List<(List<string>, JsonNode)>();
         string? next = path;
