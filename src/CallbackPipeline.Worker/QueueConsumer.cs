@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,6 @@ public sealed class QueueConsumer(
     WorkerState state,
     RedisEviction eviction,
     IOptions<QueueOptions> options,
-    TimeProvider clock,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -30,7 +30,8 @@ public sealed class QueueConsumer(
         var idleDelay = TimeSpan.FromMilliseconds(1);
         var failureDelay = TimeSpan.FromMilliseconds(200);
         IReadOnlyList<QueueDelivery> failed = [];
-        var received = DateTimeOffset.MinValue;
+        // Elapsed time, as Redis measures a message's idle time: not the app's clock, which tests may hold still.
+        var received = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             if (eviction.Reason is not null)
@@ -39,7 +40,7 @@ public sealed class QueueConsumer(
                 continue;
             }
             IReadOnlyList<QueueDelivery> batch;
-            if (failed.Count > 0 && clock.GetUtcNow() - received < settings.ClaimIdle)
+            if (failed.Count > 0 && Stopwatch.GetElapsedTime(received) < settings.ClaimIdle)
             {
                 batch = failed;
             }
@@ -48,7 +49,7 @@ public sealed class QueueConsumer(
                 try
                 {
                     batch = await queue.ReceiveAsync(settings.BatchSize, stoppingToken);
-                    received = clock.GetUtcNow();
+                    received = Stopwatch.GetTimestamp();
                     state.ReportQueue(true);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
