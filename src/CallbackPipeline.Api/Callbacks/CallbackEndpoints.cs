@@ -14,7 +14,6 @@ public static class CallbackEndpoints
     public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder routes)
     {
         routes.MapMethods("/v1/callbacks/{providerId}", [HttpMethods.Post, HttpMethods.Get], ReceiveAsync)
-            
             .DisableAntiforgery();
         StartSeriesAtZero(routes.ServiceProvider);
         return routes;
