@@ -278,11 +278,10 @@ end
 for key in pairs(touched) do
   redis.call('EXPIREAT', key, expire_at, 'NX')
 end
--- Also when every event was a duplicate (adding 0): they may have been counted by a worker that stopped before its
--- WAIT, and a write here makes a WAIT after this call cover the writes that counted them, whoever made them.
-if added > 0 or duplicate > 0 then
-  redis.call('HINCRBY', meta(gen), 'n', added)
-end
+-- Also when nothing was added (adding 0): the events may have been counted by a worker that stopped before its WAIT
+-- (found as duplicates now, or too late by now), and a write here makes a WAIT after this call cover the writes that
+-- counted them, whoever made them.
+redis.call('HINCRBY', meta(gen), 'n', added)
 for day, day_counts in pairs(counts) do
   redis.call('SADD', KEYS[2], day)
   for field, n in pairs(day_counts) do
