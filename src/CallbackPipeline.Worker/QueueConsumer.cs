@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using Microsoft.Extensions.Hosting;
@@ -9,9 +10,10 @@ namespace CallbackPipeline.Worker;
 
 /// <summary>
 /// Reads the queue in batches and applies them; sleeps with a short backoff (or until signalled) when it is empty.
-/// A batch whose apply failed is tried again by this worker, with a growing delay, for as long as its messages are
-/// still its own (<see cref="QueueOptions.ClaimIdle"/> since they were received), so a short outage delays the counts by
-/// the outage and not by the claim time.
+/// A batch whose apply failed because a store was unavailable is tried again by this worker, with a growing delay, for
+/// as long as its messages are still its own (<see cref="QueueOptions.ClaimIdle"/> since they were received), so a short
+/// outage delays the counts by about the outage and not by the claim time. A batch that failed otherwise is left to
+/// its claim time and its delivery count, as a message that can never be applied must not hold up the others.
 /// Counts nothing before the Redis eviction policy is known, nor while Redis may evict keys (<see cref="RedisEviction"/>):
 /// the messages wait in the queue.
 /// </summary>
@@ -81,10 +83,13 @@ public sealed class QueueConsumer(
                 // Backs off while failures last (Redis down). The messages stay pending: once their claim time has passed
                 // (or their lock has run out, on Service Bus) they may be another worker's, and this one reads anew.
                 logger.BatchFailed(batch.Count, e);
-                failed = processor.Applicable(batch);
+                failed = IsOutage(e) ? processor.Applicable(batch) : [];
                 await Task.Delay(failureDelay, stoppingToken);
                 failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
     }
+
+    // Counting throws StorageUnavailableException for an outage; acknowledging throws the driver's own exceptions.
+    private static bool IsOutage(Exception e) => e is StorageUnavailableException || StorageUnavailableException.From(e) is not null;
 }
