@@ -4,6 +4,7 @@ using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Counting;
+using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,6 +104,37 @@ public sealed class ReplicaAcknowledgementTests(ReplicaAcknowledgedApp app) : IC
 
         Assert.Equal(new CountResult(0, 1, 0, 0), await next.Counters.ApplyAsync([counted], CancellationToken.None));
         Assert.Equal(new CountResult(0, 0, 1, 0), await later.Counters.ApplyAsync([counted], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AWorkerTriesAFailedBatchItselfOnlyUntilItsClaimTime_ThenTakesItFromTheQueueAgain()
+    {
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        var id = provider["id"]!.GetValue<string>();
+        var day = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
+        var stream = app.Services.GetRequiredService<RedisKeys>().Stream;
+        var primary = app.Redis.Database;
+
+        await app.Replica.FreezeAsync();
+        long deliveries;
+        try
+        {
+            // Refused but queued on the primary; the worker cannot confirm its count. Past Queue:ClaimIdle (2 s here) it
+            // stops trying the batch it holds and reads the queue again, which hands it the entry a second time.
+            await account.PostCallbackAsync(provider, GenericCallback.Delivered("held-past-its-claim-time"));
+            deliveries = await Polling.UntilAsync(async () =>
+                (await primary.StreamPendingMessagesAsync(stream, RedisStreamQueue.Group, 10, RedisValue.Null)).Select(p => (long)p.DeliveryCount).DefaultIfEmpty(0).Max(),
+                n => n >= 2);
+        }
+        finally
+        {
+            await app.Replica.ThawAsync();
+        }
+
+        Assert.True(deliveries >= 2, $"delivered {deliveries} time(s)");
+        Assert.Equal(0, await Polling.UntilAsync(() => primary.StreamLengthAsync(stream), n => n == 0));
+        Assert.Equal(1, (await account.StatsAsync(id, day, day)).Total("delivered"));
     }
 
     private (ReplicatedWrites Writes, CounterStore Counters) AnotherWorker(TimeProvider clock)
