@@ -88,6 +88,20 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public Task ThawAsync() => SignalAsync("CONT");
 
+    /// <summary>Runs <paramref name="run"/> while the server is frozen, and thaws it after, whatever happens.</summary>
+    public async Task<T> WhileFrozenAsync<T>(Func<Task<T>> run)
+    {
+        await FreezeAsync();
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            await ThawAsync();
+        }
+    }
+
     /// <summary>Ends the server at once, as a lost machine: whatever it had not replicated is gone.</summary>
     public async Task KillAsync()
     {

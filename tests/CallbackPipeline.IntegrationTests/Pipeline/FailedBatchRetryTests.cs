@@ -24,30 +24,23 @@ public sealed class FailedBatchRetryTests(SlowTakeoverReplicaApp app) : IClassFi
         var provider = await account.CreateProviderAsync();
         var id = provider["id"]!.GetValue<string>();
         var day = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
-        var stream = app.Services.GetRequiredService<RedisKeys>().Stream;
+        var keys = app.Services.GetRequiredService<RedisKeys>();
         var primary = app.Redis.Database;
 
-        await app.Replica.FreezeAsync();
-        HttpResponseMessage refused;
-        long pendingWhileFrozen;
-        try
+        var (refused, pendingWhileFrozen) = await app.Replica.WhileFrozenAsync(async () =>
         {
             // Refused, but queued on the primary: the worker counts it there and cannot confirm it, so it stays pending.
-            refused = await account.PostCallbackAsync(provider, GenericCallback.Delivered("unconfirmed"));
-            pendingWhileFrozen = await Polling.UntilAsync(
-                async () => (await primary.StreamPendingAsync(stream, RedisStreamQueue.Group)).PendingMessageCount, n => n == 1);
+            var refused = await account.PostCallbackAsync(provider, GenericCallback.Delivered("unconfirmed"));
+            var pending = await Polling.UntilAsync(() => PipelineSteps.PendingDeliveriesAsync(primary, keys), d => d.Length == 1);
             await account.StatsUntilAsync(id, day, day, s => s.Total("delivered") == 1);
-        }
-        finally
-        {
-            await app.Replica.ThawAsync();
-        }
+            return (refused, pending.Length);
+        });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(1, pendingWhileFrozen);
         // No other worker would take the entry over for 10 minutes (Queue:ClaimIdle): only its own worker's retry of the
         // failed batch acknowledges it, once the replica has the count.
-        Assert.Equal(0, await Polling.UntilAsync(() => primary.StreamLengthAsync(stream), n => n == 0));
+        Assert.Equal(0, await Polling.UntilAsync(() => primary.StreamLengthAsync(keys.Stream), n => n == 0));
         Assert.Equal(1, (await account.StatsAsync(id, day, day)).Total("delivered"));
     }
 
@@ -63,8 +56,7 @@ public sealed class FailedBatchRetryTests(SlowTakeoverReplicaApp app) : IClassFi
         var delivered = new CallbackEvent(id, EventKind.Delivered, "beside-unreadable", null, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), day);
         var deadBefore = await primary.StreamLengthAsync(keys.DeadLetters);
 
-        await app.Replica.FreezeAsync();
-        try
+        await app.Replica.WhileFrozenAsync(async () =>
         {
             // One batch: the unreadable entry is dead-lettered, the readable one is counted and cannot be confirmed.
             var both = primary.CreateTransaction();
@@ -74,11 +66,8 @@ public sealed class FailedBatchRetryTests(SlowTakeoverReplicaApp app) : IClassFi
             await Polling.UntilAsync(() => primary.StreamLengthAsync(keys.DeadLetters), n => n == deadBefore + 1);
             // Long enough for the worker to try the batch again a few times (200, 400, 800 ms apart).
             await Task.Delay(TimeSpan.FromSeconds(2));
-        }
-        finally
-        {
-            await app.Replica.ThawAsync();
-        }
+            return true;
+        });
 
         Assert.Equal(0, await Polling.UntilAsync(() => primary.StreamLengthAsync(keys.Stream), n => n == 0));
         Assert.Equal(deadBefore + 1, await primary.StreamLengthAsync(keys.DeadLetters));
@@ -113,8 +102,7 @@ public sealed class FailingBatchTests(SlowTakeoverApp app) : IClassFixture<SlowT
         try
         {
             await account.PostCallbackUntilAcceptedAsync(broken, GenericCallback.Delivered("cannot-apply"));
-            Assert.Equal(1, await Polling.UntilAsync(
-                async () => (await db.StreamPendingAsync(keys.Stream, RedisStreamQueue.Group)).PendingMessageCount, n => n == 1));
+            Assert.Single(await Polling.UntilAsync(() => PipelineSteps.PendingDeliveriesAsync(db, keys), d => d.Length == 1));
             await account.PostCallbackUntilAcceptedAsync(healthy, GenericCallback.Delivered("after-it"));
 
             Assert.Equal(1, (await account.StatsUntilAsync(healthy["id"]!.GetValue<string>(), day, day, s => s.Total("delivered") == 1)).Total("delivered"));

@@ -1,11 +1,14 @@
 using CallbackPipeline.Core.Stats;
 using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Queue;
+using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Storage.Stats;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
 
-/// <summary>Reads what tests compare: the stats as served, and the rows PostgreSQL holds.</summary>
+/// <summary>Reads what tests compare: the stats as served, the rows PostgreSQL holds, and the queue's pending entries.</summary>
 internal static class PipelineSteps
 {
     public static async Task<DailyCounts> ServedAsync(this StorageHarness harness, string providerId, DateOnly from, DateOnly to)
@@ -28,6 +31,10 @@ internal static class PipelineSteps
         }
         return rows;
     }
+
+    /// <summary>How many times each entry the workers hold but have not acknowledged was delivered (<c>XPENDING</c>).</summary>
+    public static async Task<long[]> PendingDeliveriesAsync(IDatabase redis, RedisKeys keys) =>
+        [.. (await redis.StreamPendingMessagesAsync(keys.Stream, RedisStreamQueue.Group, 1000, RedisValue.Null)).Select(p => (long)p.DeliveryCount)];
 
     public static DailyCounts Sum(this Dictionary<DateOnly, DailyCounts> rows) => rows.Values.Aggregate(default(DailyCounts), (a, b) => a + b);
 }

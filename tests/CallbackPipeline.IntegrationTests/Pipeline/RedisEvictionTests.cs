@@ -52,7 +52,7 @@ public sealed class RedisEvictionTests(PrivateRedisApp app) : IClassFixture<Priv
         await app.Redis.Database.StreamAddAsync(keys.Stream, StreamFields.Payload, QueuePayload.Write([waiting]));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Equal(1, await app.Redis.Database.StreamLengthAsync(keys.Stream));
-        Assert.Equal(0, (await app.Redis.Database.StreamPendingAsync(keys.Stream, RedisStreamQueue.Group)).PendingMessageCount);
+        Assert.Empty(await PipelineSteps.PendingDeliveriesAsync(app.Redis.Database, keys));
         Assert.Equal(1, (await account.StatsAsync(id, Day, Day)).Total("delivered"));
 
         await SetMemoryAsync("1gb", "noeviction");

@@ -4,7 +4,6 @@ using CallbackPipeline.IntegrationTests.Infrastructure;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Counting;
-using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,20 +33,13 @@ public sealed class ReplicaAcknowledgementTests(ReplicaAcknowledgedApp app) : IC
         await account.PostCallbackUntilAcceptedAsync(provider, GenericCallback.Delivered("before"));
         await account.StatsUntilAsync(id, day, day, s => s.Total("delivered") == 1);
 
-        await app.Replica.FreezeAsync();
-        HttpResponseMessage refused;
-        StorageUnavailableException notFlushed;
-        try
+        var (refused, notFlushed) = await app.Replica.WhileFrozenAsync(async () =>
         {
-            refused = await account.PostCallbackAsync(provider, GenericCallback.Delivered("while"));
+            var refused = await account.PostCallbackAsync(provider, GenericCallback.Delivered("while"));
             // Counted on the primary, but not confirmed: the worker would not acknowledge its messages.
             await Assert.ThrowsAsync<StorageUnavailableException>(() => counters.ApplyAsync([unconfirmed], CancellationToken.None));
-            notFlushed = await Assert.ThrowsAsync<StorageUnavailableException>(() => flush.FlushAllAsync(CancellationToken.None));
-        }
-        finally
-        {
-            await app.Replica.ThawAsync();
-        }
+            return (refused, await Assert.ThrowsAsync<StorageUnavailableException>(() => flush.FlushAllAsync(CancellationToken.None)));
+        });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         var problem = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
@@ -78,8 +70,7 @@ public sealed class ReplicaAcknowledgementTests(ReplicaAcknowledgedApp app) : IC
         var later = AnotherWorker(new FakeTimeProvider(DateTimeOffset.UtcNow + window + TimeSpan.FromHours(1)));
         using var laterWrites = later.Writes;
 
-        await app.Replica.FreezeAsync();
-        try
+        await app.Replica.WhileFrozenAsync(async () =>
         {
             // The first worker counts on the primary and stops before the replica has it; its messages go to another,
             // which finds the counts as duplicates, or the events too late. Acknowledging them now would let a failover
@@ -96,11 +87,8 @@ public sealed class ReplicaAcknowledgementTests(ReplicaAcknowledgedApp app) : IC
                 // point on every command, so here the write is seen, not needed.
                 Assert.True(await HincrbyCallsAsync() > writesBefore);
             }
-        }
-        finally
-        {
-            await app.Replica.ThawAsync();
-        }
+            return true;
+        });
 
         Assert.Equal(new CountResult(0, 1, 0, 0), await next.Counters.ApplyAsync([counted], CancellationToken.None));
         Assert.Equal(new CountResult(0, 0, 1, 0), await later.Counters.ApplyAsync([counted], CancellationToken.None));
@@ -113,27 +101,19 @@ public sealed class ReplicaAcknowledgementTests(ReplicaAcknowledgedApp app) : IC
         var provider = await account.CreateProviderAsync();
         var id = provider["id"]!.GetValue<string>();
         var day = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
-        var stream = app.Services.GetRequiredService<RedisKeys>().Stream;
+        var keys = app.Services.GetRequiredService<RedisKeys>();
         var primary = app.Redis.Database;
 
-        await app.Replica.FreezeAsync();
-        long deliveries;
-        try
+        var deliveries = await app.Replica.WhileFrozenAsync(async () =>
         {
             // Refused but queued on the primary; the worker cannot confirm its count. Past Queue:ClaimIdle (2 s here) it
             // stops trying the batch it holds and reads the queue again, which hands it the entry a second time.
             await account.PostCallbackAsync(provider, GenericCallback.Delivered("held-past-its-claim-time"));
-            deliveries = await Polling.UntilAsync(async () =>
-                (await primary.StreamPendingMessagesAsync(stream, RedisStreamQueue.Group, 10, RedisValue.Null)).Select(p => (long)p.DeliveryCount).DefaultIfEmpty(0).Max(),
-                n => n >= 2);
-        }
-        finally
-        {
-            await app.Replica.ThawAsync();
-        }
+            return await Polling.UntilAsync(() => PipelineSteps.PendingDeliveriesAsync(primary, keys), d => d.Length == 1 && d[0] >= 2);
+        });
 
-        Assert.True(deliveries >= 2, $"delivered {deliveries} time(s)");
-        Assert.Equal(0, await Polling.UntilAsync(() => primary.StreamLengthAsync(stream), n => n == 0));
+        Assert.True(deliveries is [>= 2], $"delivered {string.Join(", ", deliveries)} time(s)");
+        Assert.Equal(0, await Polling.UntilAsync(() => primary.StreamLengthAsync(keys.Stream), n => n == 0));
         Assert.Equal(1, (await account.StatsAsync(id, day, day)).Total("delivered"));
     }
 
