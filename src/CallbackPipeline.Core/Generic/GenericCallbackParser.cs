@@ -91,7 +91,7 @@ public static class GenericCallbackParser
         };
         return new ParsedEvent(kind, meta, distinct, DateTimeOffset.FromUnixTimeSeconds(ts))
         {
-            Code = kind == EventKind.Failed ? Text(record, "code") : null,
+            Code = kind == EventKind.Failed ? CallbackJson.Text(record, "code") : null,
             Description = kind == EventKind.Failed ? String(record, "description") : null,
         };
     }
@@ -117,13 +117,6 @@ public static class GenericCallbackParser
         // Year 2000 to 9999: anything else is not an epoch in seconds (milliseconds would be 13 digits).
         return ok && value is >= 946_684_800 and <= 253_402_300_799 ? value : null;
     }
-
-    /// <summary>A code as text: a string as it is, a number as written.</summary>
-    private static string? Text(JsonElement record, string name) =>
-        !record.TryGetProperty(name, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number ? value.GetRawText()
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : null;
 
     private static string? String(JsonElement record, string name) =>
         record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

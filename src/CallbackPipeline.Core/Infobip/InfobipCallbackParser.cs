@@ -48,21 +48,22 @@ public static class InfobipCallbackParser
             builder.Reject("status is required");
             return;
         }
-        var error = result.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : default;
-        builder.Add(Groups[GroupName(status)], messageId, null, DoneAt(result), to: Text(result, "to"),
-            code: Text(error, "id"), description: Text(error, "description") ?? Text(error, "name"));
+        var error = ErrorOf(result);
+        builder.Add(Groups[GroupName(status)], messageId, null, DoneAt(result), to: CallbackJson.Text(result, "to"),
+            code: CallbackJson.Text(error, "id"), description: CallbackJson.Text(error, "description") ?? CallbackJson.Text(error, "name"));
     }
 
-    /// <summary>A member as text: a string as it is, a number as written; null when absent or of another type.</summary>
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
+    /// <summary>
+    /// The report's <c>error</c>, or <c>default</c> when it has none or it is Infobip's "no error" (group 0 <c>OK</c>,
+    /// id 0 <c>NO_ERROR</c>), which rejected and expired reports often carry: such a failure has no code.
+    /// </summary>
+    private static JsonElement ErrorOf(JsonElement result)
+    {
+        if (!result.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object) return default;
+        var none = CallbackJson.Text(error, "groupId") == "0" || CallbackJson.Text(error, "groupName") == "OK"
+            || CallbackJson.Text(error, "id") == "0" || CallbackJson.Text(error, "name") == "NO_ERROR";
+        return none ? default : error;
+    }
 
     private static string? GroupName(JsonElement status)
     {

@@ -41,7 +41,7 @@ public static class TelnyxCallbackParser
             var reply = meaning.Kind == EventKind.Replied;
             var error = FirstError(payload);
             builder.Add(meaning, messageId, reply ? messageId : null, time, to: reply ? null : FirstRecipient(payload, "phone_number"),
-                code: error is { } e ? String(e, "code") : null, description: error is { } d ? String(d, "title") ?? String(d, "detail") : null);
+                code: error is { } e ? CallbackJson.Text(e, "code") : null, description: error is { } d ? String(d, "title") ?? String(d, "detail") : null);
             return builder.Build();
         }
     }

@@ -55,7 +55,7 @@ public sealed class InsightTests(PipelineApp app) : IClassFixture<PipelineApp>
         Assert.Equal(4, failures["failed"]!.GetValue<long>());
         Assert.Equal(stats.Total("failed"), failures["failed"]!.GetValue<long>());
         Assert.Equal(
-            """[{"code":"906","description":"Blocked by DLT","category":"blocked","failed":2,"share":50},{"code":"910","description":"Invalid subscriber","category":"invalid_number","failed":1,"share":25},{"code":"none","description":"","category":"unknown","failed":1,"share":25}]""",
+            """[{"code":"906","description":"Blocked by DLT (header)","category":"blocked","failed":2,"share":50},{"code":"910","description":"Invalid subscriber","category":"invalid_number","failed":1,"share":25},{"code":"none","description":"","category":"unknown","failed":1,"share":25}]""",
             failures["codes"]!.ToJsonString());
         Assert.Equal(
             """[{"category":"blocked","failed":2,"share":50},{"category":"invalid_number","failed":1,"share":25},{"category":"unknown","failed":1,"share":25}]""",
