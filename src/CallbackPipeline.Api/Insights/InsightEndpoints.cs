@@ -17,15 +17,15 @@ public static class InsightEndpoints
         group.MapGet("/failures", (string id, string? from, string? to, HttpContext context, ProviderAnswers answers) =>
             answers.AnswerAsync(context, "failures", id, from, to, insights: true, (read, days) =>
             {
-                var sum = InsightFigures.Sum(days.Insights.Values);
+                var sum = InsightFigures.Sum(days.Insights);
                 var failed = days.Counts.Values.Sum(c => c.Failed);
                 return new FailureStats(id, read.Range.From, read.Range.To, read.Range.Days, read.TimeZone, failed,
-                    InsightFigures.Categories(read.Provider.Kind, sum), InsightFigures.Codes(read.Provider.Kind, sum), default);
+                    InsightFigures.Categories(read.Provider.Kind, sum, failed), InsightFigures.Codes(read.Provider.Kind, sum, failed), default);
             }, (stats, asOf) => stats with { AsOf = asOf }));
         group.MapGet("/latency", (string id, string? from, string? to, HttpContext context, ProviderAnswers answers) =>
             answers.AnswerAsync(context, "latency", id, from, to, insights: true, (read, days) =>
             {
-                var sum = InsightFigures.Sum(days.Insights.Values);
+                var sum = InsightFigures.Sum(days.Insights);
                 var latency = InsightFigures.Latency(sum);
                 var buckets = sum.Latency.Select((n, i) => new LatencyBucket(LatencyBuckets.Bound(i), n)).ToList();
                 var series = read.Range.Dates().Select(d =>
@@ -39,7 +39,7 @@ public static class InsightEndpoints
         group.MapGet("/countries", (string id, string? from, string? to, HttpContext context, ProviderAnswers answers) =>
             answers.AnswerAsync(context, "countries", id, from, to, insights: true, (read, days) =>
                 new CountryStats(id, read.Range.From, read.Range.To, read.Range.Days, read.TimeZone,
-                    InsightFigures.Countries(InsightFigures.Sum(days.Insights.Values), read.Provider.DeliveryCallbacks), default),
+                    InsightFigures.Countries(InsightFigures.Sum(days.Insights), read.Provider.DeliveryCallbacks), default),
                 (stats, asOf) => stats with { AsOf = asOf }));
         return routes;
     }

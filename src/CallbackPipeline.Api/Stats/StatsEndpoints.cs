@@ -69,11 +69,11 @@ public static class StatsEndpoints
             {
                 var days = read.GetValueOrDefault(p.Id) ?? new ProviderDays();
                 var totals = Sum(days.Counts.Values);
-                var insights = InsightFigures.Sum(days.Insights.Values);
+                var insights = InsightFigures.Sum(days.Insights);
                 var latency = InsightFigures.Latency(insights);
                 return new ProviderSummary(p.Id, p.Name, ProviderKindSpec.Name(p.Kind), p.Archived ? "archived" : "active", p.DeliveryCallbacks,
                     totals, Figures.DeliveryRate(totals, p.DeliveryCallbacks), Figures.Ctr(totals, p.DeliveryCallbacks),
-                    new TimeToDeliver(latency.Messages, latency.P50, latency.P90), InsightFigures.TopFailure(p.Kind, insights));
+                    new TimeToDeliver(latency.Messages, latency.P50, latency.P90), InsightFigures.TopFailure(p.Kind, insights, totals.Failed));
             }).ToList();
             // The totals and rates cover every provider; each page lists some of them.
             var all = Sum(lines.Select(s => s.Totals));

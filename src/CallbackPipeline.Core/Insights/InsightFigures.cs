@@ -6,48 +6,46 @@ namespace CallbackPipeline.Core.Insights;
 /// <summary>
 /// The insight figures of a range, from its days' tallies (docs/insights.md): failure reasons by category and code,
 /// times to deliver by bucket with their percentiles, and destination countries. Shares and rates are percentages
-/// rounded as the stats' are.
+/// rounded as the stats' are; a share is of <c>failed</c>, the counter, which the codes sum to on every day counted
+/// with insights (days counted before have a counter and no codes).
 /// </summary>
 public static class InsightFigures
 {
     /// <summary>How many codes are listed by name; the rest are summed as <see cref="FailureCodes.Other"/>.</summary>
     public const int ListedCodes = 20;
 
-    public static DayInsights Sum(IEnumerable<DayInsights> days)
+    /// <summary>A range's tallies, its days merged oldest first, so a code's description is the first one sent.</summary>
+    public static DayInsights Sum(IReadOnlyDictionary<DateOnly, DayInsights> days)
     {
         var sum = new DayInsights();
-        foreach (var day in days) sum.Merge(day);
+        foreach (var day in days.OrderBy(d => d.Key)) sum.Merge(day.Value);
         return sum;
     }
 
-    /// <summary>The categories of a provider kind's failures, largest first (then by name); their shares of all failures.</summary>
-    public static IReadOnlyList<CategoryFigure> Categories(ProviderKind kind, DayInsights insights)
-    {
-        var total = insights.Failures.Values.Sum();
-        return [.. insights.Failures
+    /// <summary>The categories of a provider kind's failures, largest first (then by name); their shares of <paramref name="failed"/>.</summary>
+    public static IReadOnlyList<CategoryFigure> Categories(ProviderKind kind, DayInsights insights, long failed) =>
+        [.. insights.Failures
             .GroupBy(f => CategoryOf(kind, f.Key), f => f.Value)
-            .Select(g => new CategoryFigure(g.Key, g.Sum(), Figures.Percent(g.Sum(), total)))
+            .Select(g => new CategoryFigure(g.Key, g.Sum(), Figures.Percent(g.Sum(), failed)))
             .OrderByDescending(c => c.Failed).ThenBy(c => c.Category, StringComparer.Ordinal)];
-    }
 
     /// <summary>The <see cref="ListedCodes"/> largest codes (then by code), and the rest summed as one last <c>other</c>.</summary>
-    public static IReadOnlyList<CodeFigure> Codes(ProviderKind kind, DayInsights insights)
+    public static IReadOnlyList<CodeFigure> Codes(ProviderKind kind, DayInsights insights, long failed)
     {
-        var total = insights.Failures.Values.Sum();
         var named = insights.Failures.Where(f => f.Key != FailureCodes.Other)
             .OrderByDescending(f => f.Value).ThenBy(f => f.Key, StringComparer.Ordinal).ToList();
         var listed = named.Take(ListedCodes).Select(f =>
         {
             var (category, description) = FailureCodes.Lookup(kind, f.Key);
-            return new CodeFigure(f.Key, description ?? insights.Descriptions.GetValueOrDefault(f.Key) ?? "", category, f.Value, Figures.Percent(f.Value, total));
+            return new CodeFigure(f.Key, description ?? insights.Descriptions.GetValueOrDefault(f.Key) ?? "", category, f.Value, Figures.Percent(f.Value, failed));
         }).ToList();
         var rest = named.Skip(ListedCodes).Sum(f => f.Value) + insights.Failures.GetValueOrDefault(FailureCodes.Other);
-        if (rest > 0) listed.Add(new CodeFigure(FailureCodes.Other, "", FailureCategories.Unknown, rest, Figures.Percent(rest, total)));
+        if (rest > 0) listed.Add(new CodeFigure(FailureCodes.Other, "", FailureCategories.Unknown, rest, Figures.Percent(rest, failed)));
         return listed;
     }
 
     /// <summary>The largest category, or null when nothing failed.</summary>
-    public static CategoryFigure? TopFailure(ProviderKind kind, DayInsights insights) => Categories(kind, insights).FirstOrDefault();
+    public static CategoryFigure? TopFailure(ProviderKind kind, DayInsights insights, long failed) => Categories(kind, insights, failed).FirstOrDefault();
 
     /// <summary>Messages timed, and the 50th, 90th and 99th percentiles by the bucket rule.</summary>
     public static LatencyFigure Latency(DayInsights insights) => new(

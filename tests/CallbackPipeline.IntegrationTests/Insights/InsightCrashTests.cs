@@ -41,7 +41,7 @@ public sealed class InsightCrashTests(HarnessFixture fixture) : IClassFixture<Ha
     {
         var today = EventClock.DayIn(h.Clock.GetUtcNow(), TimeZoneInfo.Utc);
         var days = (await h.Get<StatsReader>().ReadWithInsightsAsync([id], today.AddDays(-1), today, CancellationToken.None))[id];
-        return InsightFigures.Sum(days.Insights.Values);
+        return InsightFigures.Sum(days.Insights);
     }
 
     private static void AssertExact(DayInsights insights)

@@ -161,7 +161,7 @@ public sealed class DedupGenerationTests(HarnessFixture fixture) : IClassFixture
 
         var day = EventClock.DayIn(sentAt, TimeZoneInfo.Utc);
         var read = (await h.Get<StatsReader>().ReadWithInsightsAsync([id], day.AddDays(-1), day.AddDays(1), CancellationToken.None))[id];
-        var insights = InsightFigures.Sum(read.Insights.Values);
+        var insights = InsightFigures.Sum(read.Insights);
         Assert.Equal(new Dictionary<string, CountryCounts> { ["IN"] = new(1, 1, 0) }, insights.Countries);
         Assert.Equal(1, insights.Latency[LatencyBuckets.Of(30)]);
         // The delivered record, in the generation before, now says it counts as a plain delivery.

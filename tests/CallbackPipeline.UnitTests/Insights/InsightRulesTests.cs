@@ -78,7 +78,7 @@ public sealed class InsightRulesTests
     [Fact]
     public void ADescription_IsTheTables_AndNoneForACodeTheProviderDescribesItself()
     {
-        Assert.Equal("Blocked by DLT", FailureCodes.Lookup(ProviderKind.Generic, "906").Description);
+        Assert.Equal("Blocked by DLT (header)", FailureCodes.Lookup(ProviderKind.Generic, "906").Description);
         Assert.Null(FailureCodes.Lookup(ProviderKind.Generic, "900").Description);
         Assert.Null(FailureCodes.Lookup(ProviderKind.Twilio, "99999").Description);
     }
@@ -131,18 +131,52 @@ public sealed class InsightRulesTests
         insights.Describe("c00", "first description");
         var total = insights.Failures.Values.Sum();
 
-        var codes = InsightFigures.Codes(ProviderKind.Twilio, insights);
+        var codes = InsightFigures.Codes(ProviderKind.Twilio, insights, total);
         Assert.Equal(21, codes.Count);
         Assert.Equal(("30007", "blocked"), (codes[0].Code, codes[0].Category));
         Assert.Equal("first description", codes[1].Description);
         Assert.Equal(new CodeFigure(FailureCodes.Other, "", "unknown", 3 + 6 + 5 + 4 + 3 + 2 + 1, CallbackPipeline.Core.Stats.Figures.Percent(24, total)), codes[^1]);
         Assert.Equal(total, codes.Sum(c => c.Failed));
 
-        var categories = InsightFigures.Categories(ProviderKind.Twilio, insights);
+        var categories = InsightFigures.Categories(ProviderKind.Twilio, insights, total);
         Assert.Equal(["unknown", "blocked"], categories.Select(c => c.Category));
         Assert.Equal(total, categories.Sum(c => c.Failed));
-        Assert.Equal(categories[0], InsightFigures.TopFailure(ProviderKind.Twilio, insights));
-        Assert.Null(InsightFigures.TopFailure(ProviderKind.Twilio, new DayInsights()));
+        Assert.Equal(categories[0], InsightFigures.TopFailure(ProviderKind.Twilio, insights, total));
+        Assert.Null(InsightFigures.TopFailure(ProviderKind.Twilio, new DayInsights(), 0));
+    }
+
+    [Fact]
+    public void Shares_AreOfTheFailedCounter_WhichDaysCountedBeforeInsightsHoldWithoutCodes()
+    {
+        var insights = new DayInsights();
+        insights.AddFailure("30007", 3);
+        insights.AddFailure("30003", 1);
+
+        Assert.Equal([75m, 25m], InsightFigures.Codes(ProviderKind.Twilio, insights, 4).Select(c => c.Share));
+        Assert.Equal([30m, 10m], InsightFigures.Codes(ProviderKind.Twilio, insights, 10).Select(c => c.Share));
+        Assert.Equal([30m, 10m], InsightFigures.Categories(ProviderKind.Twilio, insights, 10).Select(c => c.Share));
+        Assert.Equal(new CategoryFigure("blocked", 3, 30m), InsightFigures.TopFailure(ProviderKind.Twilio, insights, 10));
+    }
+
+    [Fact]
+    public void ARangesDescription_IsTheOneItsEarliestDaySent_WhateverOrderTheDaysWereRead()
+    {
+        DayInsights Day(string description)
+        {
+            var day = new DayInsights();
+            day.AddFailure("E-9", 1);
+            day.Describe("E-9", description);
+            return day;
+        }
+        var days = new Dictionary<DateOnly, DayInsights>
+        {
+            [new DateOnly(2026, 11, 3)] = Day("third"),
+            [new DateOnly(2026, 11, 1)] = Day("first"),
+            [new DateOnly(2026, 11, 2)] = Day("second"),
+        };
+
+        var sum = InsightFigures.Sum(days);
+        Assert.Equal(("first", 3L), (sum.Descriptions["E-9"], sum.Failures["E-9"]));
     }
 
     [Fact]
