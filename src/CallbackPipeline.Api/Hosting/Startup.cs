@@ -24,17 +24,20 @@ public static class Startup
         }
     }
 
+    /// <summary>Whether the command line is the <c>migrate</c> command: migrate (and create the Service Bus queue), then exit.</summary>
+    public static bool Migrates(string[] args) => args.Contains("migrate");
+
     private static async Task<int> RunAsync(WebApplication app, string[] args)
     {
         // Every section's validation, before the migrations touch anything.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CallbackPipeline.Startup");
-        if (args.Contains("migrate") || app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+        if (Migrates(args) || app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
         {
             var applied = await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
             logger.Migrated(applied.Count);
         }
-        if (args.Contains("migrate"))
+        if (Migrates(args))
         {
             // Only the explicit command creates the Service Bus queue: serving never changes the namespace.
             if (app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Transport == QueueTransports.ServiceBus

@@ -38,4 +38,22 @@ public sealed class ConfigurationTests
         Assert.Contains("DedupGenerations", line, StringComparison.Ordinal);
         Assert.Contains("MaxAge", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Migrate_NeedsTheStoresSettingsOnly_NotAnOperatorKey()
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(new Dictionary<string, string> { ["Auth__OperatorKey"] = "" }, "migrate");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Applied ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_StillRefusesABadStoreSetting()
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(new Dictionary<string, string> { ["Counting__DedupGenerations"] = "0" }, "migrate");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("DedupGenerations", output, StringComparison.Ordinal);
+    }
 }

@@ -38,11 +38,14 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>The host started with <paramref name="settings"/>, for a start-up that must fail: its exit code and what it wrote.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string> settings)
+    /// <summary>
+    /// The host started with <paramref name="settings"/> (and <paramref name="arguments"/> after its own), for a run that
+    /// ends by itself (a start-up that must fail, a command): its exit code and what it wrote.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string> settings, params string[] arguments)
     {
         var (database, baseUrl) = (await TestDatabase.CreateAsync(), $"http://127.0.0.1:{FreePort()}");
-        await using var host = new HostProcess(Process.Start(StartInfo(database, baseUrl, settings))!, database, baseUrl);
+        await using var host = new HostProcess(Process.Start(StartInfo(database, baseUrl, settings, arguments))!, database, baseUrl);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host.process.WaitForExitAsync(timeout.Token);
         // The parameterless wait also waits for the redirected output to be read to its end.
@@ -50,9 +53,9 @@ public sealed class HostProcess : IAsyncDisposable
         return (host.process.ExitCode, string.Join('\n', host.Output));
     }
 
-    private static ProcessStartInfo StartInfo(TestDatabase database, string baseUrl, IDictionary<string, string>? settings)
+    private static ProcessStartInfo StartInfo(TestDatabase database, string baseUrl, IDictionary<string, string>? settings, string[]? arguments = null)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CallbackPipeline.Api.dll"), "--contentRoot", AppContext.BaseDirectory])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CallbackPipeline.Api.dll"), "--contentRoot", AppContext.BaseDirectory, .. arguments ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
