@@ -7,7 +7,7 @@
 #   faults: worker-kill, redis-restart, postgres-stop, queue-full, sigterm, failover (default: all six; failover
 #   leaves Redis on the replica's port, so it runs last); and fsync, which measures ingest with appendfsync always
 #   against everysec (not a fault, not in the default set).
-# deploy/local/test.sh runs all five briefly; run longer by hand for a soak, e.g.
+# deploy/local/test.sh runs all six briefly; run longer by hand for a soak, e.g.
 #   load/faults.sh --seconds 300 --pg-outage 60 --kills 40
 # The load is load/scenarios/faults.json, its duration and retries set by the harness's flags; each run's phase (its
 # --status file) and result (its --result JSON) are read with jq. Needs jq (installed when missing).
@@ -111,7 +111,7 @@ wait_load() { load_status=0; wait "$load_pid" || load_status=$?; }
 totals() {
   local files=() name
   for name in "$@"; do files+=("$data/$name.json"); done
-  jq -rs 'if all(.[]; .verification) then (map(.verification.totals) | "accepted \(map(.accepted) | add), no answer \(map(.noAnswer) | add), counted \(map(.counted) | add), lost \(map(.lost) | add), doubled \(map(.doubled) | add)") + "; insights off by \(map(.verification.insights[].off) | add // 0)" else "no verification" end' "${files[@]}" 2>/dev/null || echo "no verification"
+  jq -rs 'if all(.[]; .verification) then (map(.verification.totals) | "accepted \(map(.accepted) | add), no answer \(map(.noAnswer) | add), counted \(map(.counted) | add), lost \(map(.lost) | add), doubled \(map(.doubled) | add)") + "; insights off by \(map(.verification.insights[].off) | add // 0); \(map(.verification.resent) | add) sent again after the load" else "no verification" end' "${files[@]}" 2>/dev/null || echo "no verification"
 }
 # codes NAME: each scenario's status codes, from the run's result file.
 codes() { jq -r '[.scenarios[] | "\(.name): " + (.statusCodes | to_entries | map("\(.key): \(.value)") | join(", "))] | join("; ")' "$data/$1.json" 2>/dev/null || true; }
