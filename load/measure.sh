@@ -30,6 +30,8 @@ worker_pid=""
 
 stop() { local pid=$1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; return 0; }
 drain_pids=()
+# The runs whose verification failed: their figures do not count, and the script exits 1 at its end.
+unverified=()
 cleanup() { stop "$host_pid"; stop "$worker_pid"; for p in "${drain_pids[@]}"; do stop "$p"; done; cbp_stop_redis "$redis_port"; cbp_stop_postgres "$data/postgres"; }
 trap cleanup EXIT
 
@@ -61,7 +63,7 @@ run() {
   local scenario=$1 name=${2:-$1}
   shift $(($# < 2 ? $# : 2))
   harness_run "$name" "$scenario" "$@" &
-  wait $! || true
+  wait $! || unverified+=("$name")
   summary "$data/$name.out"
 }
 # wait_phase NAME PHASE: until the run NAME (in the background) reports PHASE.
@@ -93,7 +95,7 @@ run_baseline() {
   harness_run baseline baseline &
   local harness_pid=$!
   cpu_per_request "$harness_pid" > "$data/baseline.cpu"
-  wait "$harness_pid" || true
+  wait "$harness_pid" || unverified+=(baseline)
   summary "$data/baseline.out"; cat "$data/baseline.cpu"
 }
 
@@ -105,7 +107,7 @@ run_ingest() {
   local sampler_pid=$!
   wait_phase "$1" verifying
   launch $((port + 1)) worker; worker_pid=$launched
-  wait "$harness_pid" || true
+  wait "$harness_pid" || unverified+=("$1")
   wait "$sampler_pid" || true
   stop "$worker_pid"; worker_pid=""
   summary "$data/$1.out"; cat "$data/$1.cpu"
@@ -160,6 +162,7 @@ wrk_check() {
     echo "verified: $delivered delivered for $answered requests answered 2xx (at most $((rounds * 64 + errors)) more may have been taken unseen)"
   else
     echo "NOT VERIFIED: $delivered delivered for $answered requests answered 2xx ($errors socket errors)"
+    unverified+=(wrk)
   fi
 }
 wrk_errors() { awk '/Socket errors/ { gsub(",", ""); print $6 + $8 + $10 }' "$data/wrk-$1.out" | grep . || echo 0; }
@@ -264,7 +267,7 @@ drain() {
   redis-cli -p "$redis_port" config resetstat >/dev/null
   local redis_ticks=$(cpu_ticks "$redis_pid")
   for n in $(seq 1 "$count"); do launch $((port + n)) worker; drain_pids+=("$launched"); done
-  wait "$drain_pid" || true; cat "$data/drain.out"
+  wait "$drain_pid" || unverified+=(drain); cat "$data/drain.out"
   for n in "${drain_pids[@]}"; do worker_ticks=$((worker_ticks + $(cpu_ticks "$n"))); stop "$n"; done
   drain_pids=()
   redis_ticks=$(( $(cpu_ticks "$redis_pid") - redis_ticks ))
@@ -391,4 +394,9 @@ if want providers; then
   cleanup
   trap - EXIT
   load/many-providers.sh --app "$app"
+fi
+
+if [ ${#unverified[@]} -gt 0 ]; then
+  echo "NOT VERIFIED: ${unverified[*]}; their figures do not count"
+  exit 1
 fi
