@@ -1,110 +1,92 @@
 using System.Collections.Concurrent;
-using CallbackPipeline.Core.Insights;
 
 namespace CallbackPipeline.Load;
 
 /// <summary>
 /// Every event the pipeline answered 2xx for, once each, with what the run knows of it (<see cref="EventFacts"/>), and
-/// the events whose request got no answer.
+/// the events whose request never got a 2xx although it once got no answer (so it may have been queued), even after it
+/// was sent again.
 /// </summary>
 public sealed class Ledger
 {
     private readonly ConcurrentDictionary<EventKey, EventFacts> accepted = new();
-    private readonly ConcurrentDictionary<EventKey, EventFacts> uncertain = new();
+    private readonly ConcurrentDictionary<EventKey, byte> uncertain = new();
 
     public void Accept(EventKey[] events, EventFacts[]? facts = null)
     {
         for (var i = 0; i < events.Length; i++) accepted.TryAdd(events[i], facts is { Length: > 0 } ? facts[i] : default);
     }
 
-    public void Uncertain(EventKey[] events, EventFacts[]? facts = null)
+    public void Uncertain(EventKey[] events)
     {
-        for (var i = 0; i < events.Length; i++) uncertain.TryAdd(events[i], facts is { Length: > 0 } ? facts[i] : default);
+        foreach (var e in events) uncertain.TryAdd(e, 0);
     }
 
-    /// <summary>Per provider and counter: how many must be counted, and how many more may be.</summary>
-    public Dictionary<(string ProviderId, string Counter), (long Expected, long Maybe)> Expectations()
+    /// <summary>Per provider and counter: how many must be counted, and how many were never answered 2xx (their count is unknown).</summary>
+    public Dictionary<(string ProviderId, string Counter), (long Expected, long Uncertain)> Expectations()
     {
         var result = new Dictionary<(string, string), (long, long)>();
         foreach (var key in accepted.Keys)
         {
             var k = (key.ProviderId, key.Counter);
-            var (e, m) = result.GetValueOrDefault(k);
-            result[k] = (e + 1, m);
+            var (e, u) = result.GetValueOrDefault(k);
+            result[k] = (e + 1, u);
         }
         foreach (var key in uncertain.Keys.Where(k => !accepted.ContainsKey(k)))
         {
             var k = (key.ProviderId, key.Counter);
-            var (e, m) = result.GetValueOrDefault(k);
-            result[k] = (e, m + 1);
+            var (e, u) = result.GetValueOrDefault(k);
+            result[k] = (e, u + 1);
         }
         return result;
     }
 
     /// <summary>
-    /// Per provider, the insight tallies the accepted events must add up to (docs/insights.md): failures by code; sent,
-    /// delivered and failed by country, a delivery or failure taking its sent event's country when it names none; times
-    /// to deliver for the deliveries whose sent event was accepted. Also how far the events without an answer may move
-    /// them, if they were counted after all (<see cref="Allowance"/>).
+    /// Per provider, the insight figures its accepted events add up to (docs/insights.md), from what the run itself
+    /// knows and not from the product's code: failures by code and by category; sent, delivered and failed by country,
+    /// a delivery or failure taking its sent event's country when it names none; times to deliver by bucket, for the
+    /// deliveries whose sent event was accepted. Keys as <see cref="InsightTallies"/> names them.
     /// </summary>
-    public Dictionary<string, InsightExpectation> InsightExpectations()
+    public Dictionary<string, InsightTallies> InsightExpectations()
     {
-        var result = new Dictionary<string, InsightExpectation>(StringComparer.Ordinal);
-        InsightExpectation Of(string provider) => result.TryGetValue(provider, out var known) ? known : result[provider] = new InsightExpectation(new DayInsights(), 0);
+        var result = new Dictionary<string, InsightTallies>(StringComparer.Ordinal);
         foreach (var (key, facts) in accepted)
         {
-            var tally = Of(key.ProviderId).Expected;
+            if (key.Counter is not ("sent" or "delivered" or "failed")) continue;
+            var figures = result.TryGetValue(key.ProviderId, out var known) ? known : result[key.ProviderId] = new InsightTallies();
             var sentFacts = accepted.TryGetValue(key with { Counter = "sent" }, out var sent) ? sent : (EventFacts?)null;
-            var country = facts.Country ?? (key.Counter == "sent" ? null : sentFacts?.Country) ?? Countries.Unknown;
-            switch (key.Counter)
+            var country = facts.Country ?? (key.Counter == "sent" ? null : sentFacts?.Country) ?? "unknown";
+            figures.Add(InsightTallies.Country(country, key.Counter));
+            if (key.Counter == "delivered" && sentFacts is not null && facts.Delay is { } delay) figures.Add(InsightTallies.Latency(RequestFactory.BucketOf(delay)));
+            if (key.Counter == "failed")
             {
-                case "sent":
-                    tally.AddCountry(country, new CountryCounts(1, 0, 0));
-                    break;
-                case "delivered":
-                    tally.AddCountry(country, new CountryCounts(0, 1, 0));
-                    if (sentFacts is not null && facts.Delay is { } delay) tally.Latency[LatencyBuckets.Of(delay)]++;
-                    break;
-                case "failed":
-                    tally.AddCountry(country, new CountryCounts(0, 0, 1));
-                    tally.AddFailure(facts.Code ?? FailureCodes.None, 1);
-                    break;
+                var code = facts.Code ?? "none";
+                figures.Add(InsightTallies.Code(code));
+                figures.Add(InsightTallies.Category(RequestFactory.CategoryOf(code)));
             }
         }
-        foreach (var (key, facts) in uncertain.Where(u => !accepted.ContainsKey(u.Key)))
-        {
-            var known = Of(key.ProviderId);
-            result[key.ProviderId] = known with { Allowed = known.Allowed + Allowance(key, facts) };
-        }
         return result;
-    }
-
-    /// <summary>
-    /// How many insight tallies an event without an answer changes if it was counted: a sent event its country's sent
-    /// tally, a time to deliver when its message's delivery was accepted, and, when it names a country, two for each
-    /// accepted delivery or failure of its message that names none (moved out of <c>unknown</c> into its country); a
-    /// delivery its country's tally, and a time to deliver when its sent event was accepted or is without an answer
-    /// too; a failure its country's tally and its code's. Clicks and replies have no insights.
-    /// </summary>
-    private long Allowance(EventKey key, EventFacts facts)
-    {
-        bool Accepted(string counter) => accepted.ContainsKey(key with { Counter = counter });
-        switch (key.Counter)
-        {
-            case "sent":
-                var inheriting = facts.Country is null
-                    ? 0
-                    : new[] { "delivered", "failed" }.Count(c => accepted.TryGetValue(key with { Counter = c }, out var f) && f.Country is null);
-                return 1 + (Accepted("delivered") ? 1 : 0) + (2 * inheriting);
-            case "delivered":
-                return 1 + (Accepted("sent") || uncertain.ContainsKey(key with { Counter = "sent" }) ? 1 : 0);
-            case "failed":
-                return 2;
-            default:
-                return 0;
-        }
     }
 }
 
-/// <summary>What one provider's insights must add up to, and how far the events without an answer may move them.</summary>
-public sealed record InsightExpectation(DayInsights Expected, long Allowed);
+/// <summary>
+/// One provider's insight figures by name: <c>code 906</c>, <c>category blocked</c>, <c>country IN sent</c>,
+/// <c>latency le=5</c> (<c>le=open</c> for the open bucket).
+/// </summary>
+public sealed class InsightTallies
+{
+    public Dictionary<string, long> Values { get; } = new(StringComparer.Ordinal);
+
+    public static string Code(string code) => $"code {code}";
+
+    public static string Category(string category) => $"category {category}";
+
+    public static string Country(string country, string counter) => $"country {country} {counter}";
+
+    public static string Latency(long? le) => le is { } bound ? $"latency le={bound}" : "latency le=open";
+
+    public void Add(string figure, long n = 1)
+    {
+        if (n != 0) Values[figure] = Values.GetValueOrDefault(figure) + n;
+    }
+}

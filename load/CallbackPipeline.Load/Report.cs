@@ -54,14 +54,18 @@ public sealed record RunReport(string Name, string RunId, DateTimeOffset Started
         {
             md.AppendLine().AppendLine(i, $"## Verification: {(v.Passed ? "every accepted event counted exactly once, its insights too" : "LOST OR DOUBLED COUNTS OR INSIGHTS")}").AppendLine();
             var t = v.Totals;
-            md.AppendLine(i, $"Totals: accepted {t.Accepted}, no answer {t.NoAnswer}, counted {t.Counted}, lost {t.Lost}, doubled {t.Doubled}").AppendLine();
+            md.AppendLine(i, $"Totals: accepted {t.Accepted}, no answer {t.NoAnswer}, counted {t.Counted}, lost {t.Lost}, doubled {t.Doubled}; {v.Resent} requests sent again after the load for want of an answer").AppendLine();
+            if (v.MovedAfterMatching) md.AppendLine("The figures matched, then moved before the settle time was up.").AppendLine();
             md.AppendLine("| provider | kind | counter | accepted | no answer | counted | lost | doubled |").AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var r in v.Rows.Where(r => r.Expected + r.Uncertain + r.Counted > 0))
             {
                 md.AppendLine(i, $"| {r.ProviderId} | {r.Kind} | {r.Counter} | {r.Expected} | {r.Uncertain} | {r.Counted} | {r.Lost} | {r.Doubled} |");
             }
-            md.AppendLine().AppendLine(i, $"Insights: {v.Insights.Count(c => c.Passed)} of {v.Insights.Count} providers exact (within what unanswered requests allow); {v.Insights.Sum(c => c.Failures)} failures by code, {v.Insights.Sum(c => c.Timed)} times to deliver, off by {v.Insights.Sum(c => c.Off)} in all.");
-            foreach (var c in v.Insights.Where(c => !c.Passed)) md.AppendLine(i, $"- {c.ProviderId}: insights off by {c.Off}, {c.Allowed} allowed");
+            md.AppendLine().AppendLine(i, $"Insights: {v.Insights.Count(c => c.Passed)} of {v.Insights.Count} providers exact; {v.Insights.Sum(c => c.Failures)} failures by code, {v.Insights.Sum(c => c.Timed)} times to deliver, off by {v.Insights.Sum(c => c.Off)} in all.");
+            foreach (var c in v.Insights.Where(c => !c.Passed))
+            {
+                md.AppendLine(i, $"- {c.ProviderId}: insights off by {c.Off}: {string.Join(", ", c.Differences.Take(10).Select(d => $"{d.Key} expected {d.Value.Expected}, served {d.Value.Served}"))}");
+            }
         }
         return md.ToString();
     }

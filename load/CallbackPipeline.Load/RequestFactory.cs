@@ -73,7 +73,8 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
     {
         ScenarioKind.Callbacks => Callback(Provider(n, p => p.Kind is "generic" or "twilio"), n),
         ScenarioKind.Events => SentEvents(n),
-        ScenarioKind.Messages => Message(Provider(n, p => p.Kind == "generic"), n),
+        // Blocks of 7 messages a provider: 7 is prime to every modulus Message chooses by, so each provider gets every kind of message.
+        ScenarioKind.Messages => Message(Provider(n / 7, p => p.Kind == "generic"), n),
         ScenarioKind.Stats => new PlannedRequest(HttpMethod.Get, StatsPath(), null, null, [("Authorization", $"Bearer {target.ReadKey}")], []),
         ScenarioKind.Baseline => new PlannedRequest(HttpMethod.Post, "/baseline", "application/json", Generic(Provider(n, p => p.Kind == "generic"), n).Body, [], []),
         ScenarioKind.Freshness => Generic(target.Probe!, n),
@@ -133,23 +134,40 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
             [("Authorization", $"Bearer {target.AdminKey}")], events);
     }
 
-    private static readonly long[] Delays = [0, 1, 3, 7, 15, 45, 100];
-    private static readonly string?[] Codes = ["906", "910", "903", null];
+    /// <summary>
+    /// Each delay a delivery is sent at, with the upper bound (<c>le</c>) of the bucket its time to deliver must fall in:
+    /// written out here, not taken from the product, so that a bucket edge the product gets wrong shows (1 s is on a
+    /// bound; 0 s is in the first bucket).
+    /// </summary>
+    private static readonly (long Delay, long Le)[] Delays = [(0, 1), (1, 1), (3, 5), (7, 10), (15, 20), (45, 60), (100, 120)];
+
+    /// <summary>The failure codes a message may fail with (null: none), and the category each must be counted under.</summary>
+    private static readonly (string? Code, string Category)[] Codes = [("906", "blocked"), ("910", "invalid_number"), ("903", "opted_out"), (null, "unknown")];
+
     private static readonly (string? Country, string? To, string Named)[] Destinations =
         [("IN", null, "IN"), (null, "+14155550123", "US"), (null, "+5511987654321", "BR"), (null, null, "unknown"), ("GB", null, "GB")];
+
+    /// <summary>The <c>le</c> of the bucket a delivery at one of the run's delays must be counted in.</summary>
+    public static long BucketOf(long delay) => Delays.Single(d => d.Delay == delay).Le;
+
+    /// <summary>The category a failure with one of the run's codes (<c>none</c> without one) must be counted under.</summary>
+    public static string CategoryOf(string code) => Codes.Single(c => (c.Code ?? "none") == code).Category;
 
     /// <summary>
     /// A message's life: its sent event with a destination (a country, a number, or none), then, once accepted, its
     /// callback: delivered at a known delay (7 in 10), failed with a known code (2 in 10), or none. For a third of the
     /// messages with a callback, the callback comes first and the sent event once it is accepted, as when a provider's
     /// receipt beats the application's own sent event: the delivery or failure is counted under <c>unknown</c> until
-    /// the sent event moves it to its country. Sent 10 minutes in the past, so every delivery's time is too.
+    /// the sent event moves it to its country. A third of the delivered messages are then clicked (one in two of those
+    /// on two links, in one request), and a quarter replied to. Destination, code and order are chosen by n / 10 with
+    /// moduli 5, 4 and 3, independently of the outcome (n mod 10), so every outcome meets every destination. Sent 10
+    /// minutes in the past, so every delivery's time is too.
     /// </summary>
     private PlannedRequest Message(LoadProvider provider, long n)
     {
         var messageId = $"{runId}-x{n}";
         var sentAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
-        var (country, to, named) = Destinations[(int)(n % Destinations.Length)];
+        var (country, to, named) = Destinations[(int)(n / 10 % Destinations.Length)];
         var destination = (country is null ? "" : $",\"country\":\"{country}\"") + (to is null ? "" : $",\"to\":\"{to}\"");
         var sent = new PlannedRequest(HttpMethod.Post, "/v1/events", "application/json",
             Encoding.UTF8.GetBytes($$"""{"events":[{"providerId":"{{provider.Id}}","messageId":"{{messageId}}","type":"sent","timestamp":"{{sentAt:yyyy-MM-ddTHH:mm:ssZ}}"{{destination}}}]}"""),
@@ -160,19 +178,42 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
         var outcome = n % 10;
         if (outcome == 9) return sent;
         var delivered = outcome < 7;
-        var delay = Delays[(int)(n % Delays.Length)];
-        var code = Codes[(int)(n / 10 % Codes.Length)];
+        var delay = Delays[(int)(n % Delays.Length)].Delay;
+        var code = Codes[(int)(n / 10 % Codes.Length)].Code;
         var record = delivered
             ? $$"""{"ts":{{sentAt.ToUnixTimeSeconds() + delay}},"meta":"{{messageId}}"}"""
             : $$"""{"ts":{{sentAt.ToUnixTimeSeconds() + 2}},"meta":"{{messageId}}"{{(code is null ? "" : $",\"code\":\"{code}\"")}}}""";
-        var callback = new PlannedRequest(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/json",
-            Encoding.UTF8.GetBytes($$"""[{"event":"{{(delivered ? "delivered" : "failed")}}","data":[{{record}}]}]"""), [],
-            [new EventKey(provider.Id, delivered ? "delivered" : "failed", messageId)])
+        var callback = GenericCallback(provider, delivered ? "delivered" : "failed", record,
+            [new EventKey(provider.Id, delivered ? "delivered" : "failed", messageId)],
+            [new EventFacts(null, delivered ? null : code ?? "none", delivered ? delay : null)]);
+        var steps = n / 10 % 3 == 2 ? new List<PlannedRequest> { callback, sent } : [sent, callback];
+        if (delivered && n % 3 == 0) steps.Add(Clicks(provider, messageId, sentAt.ToUnixTimeSeconds() + 200, links: n % 6 == 0 ? 2 : 1));
+        if (delivered && n % 4 == 0)
         {
-            Facts = [new EventFacts(null, delivered ? null : code ?? "none", delivered ? delay : null)],
-        };
-        return n / 10 % 3 == 2 ? callback with { Then = sent } : sent with { Then = callback };
+            steps.Add(GenericCallback(provider, "replied", $$"""{"ts":{{sentAt.ToUnixTimeSeconds() + 300}},"meta":"{{messageId}}","toPhone":"56161","incomingText":"STOP"}""",
+                [new EventKey(provider.Id, "replies", $"{messageId} reply")], null));
+        }
+        return Chain(steps);
     }
+
+    /// <summary>A message's clicks on <paramref name="links"/> links in one request: that many clicks, and one clicked message.</summary>
+    private static PlannedRequest Clicks(LoadProvider provider, string messageId, long ts, int links)
+    {
+        var records = Enumerable.Range(0, links).Select(l => $$"""{"ts":{{ts}},"meta":"{{messageId}}","url":"https://shop.example.com/sale?link={{l}}"}""");
+        EventKey[] events = [new EventKey(provider.Id, "clicked", messageId), .. Enumerable.Range(0, links).Select(l => new EventKey(provider.Id, "clicks", $"{messageId} link {l}"))];
+        return GenericCallback(provider, "clicked", string.Join(',', records), events, null);
+    }
+
+    private static PlannedRequest GenericCallback(LoadProvider provider, string eventName, string records, EventKey[] events, EventFacts[]? facts) =>
+        new(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/json",
+            Encoding.UTF8.GetBytes($$"""[{"event":"{{eventName}}","data":[{{records}}]}]"""), [], events)
+        {
+            Facts = facts ?? [],
+        };
+
+    /// <summary>Requests sent one after another, each once the one before it was accepted.</summary>
+    private static PlannedRequest Chain(List<PlannedRequest> steps) =>
+        Enumerable.Range(0, steps.Count - 1).Reverse().Aggregate(steps[^1], (then, i) => steps[i] with { Then = then });
 
     private string StatsPath()
     {

@@ -32,9 +32,11 @@ public static class RunCommand
         Verification? verification = null;
         if (file.Verify)
         {
-            Console.WriteLine("verifying the counts…");
             status.Write("verifying");
-            verification = await new Verifier(target, ledger).VerifyAsync(TimeSpan.FromSeconds(args.GetInt("verify-timeout", 60)));
+            var deadline = TimeSpan.FromSeconds(args.GetInt("verify-timeout", 60));
+            var resent = await runner.ResendUnansweredAsync(deadline);
+            Console.WriteLine($"verifying the counts ({resent} requests sent again for want of an answer)…");
+            verification = await new Verifier(target, ledger).VerifyAsync(deadline, TimeSpan.FromSeconds(args.GetInt("settle", 6))) with { Resent = resent };
         }
         var report = new RunReport(file.Name, runId, started, results, verification, rss?.MaxBytes);
         var directory = Path.Combine(args.Get("reports", Path.Combine("load", "reports")), $"{runId}-{file.Name}");

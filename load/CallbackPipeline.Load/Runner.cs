@@ -6,10 +6,39 @@ namespace CallbackPipeline.Load;
 /// <summary>
 /// Runs a scenario's load simulations in order. Open-model simulations (Inject, RampingInject) start requests on a
 /// schedule whatever the latency, and time each from its scheduled start; KeepConstant runs closed-loop copies.
+/// A request that got no answer (the server may or may not have queued it) is kept, and sent again after the load until
+/// it gets a 2xx, as a provider retries (<see cref="ResendUnansweredAsync"/>): then every event of the run is known to
+/// be accepted, and verification can be exact.
 /// </summary>
 public sealed class Runner(Target target, Ledger ledger)
 {
     private const int MaxInFlight = 20_000;
+
+    private readonly ConcurrentQueue<PlannedRequest> unanswered = new();
+
+    /// <summary>
+    /// Sends each request that got no answer again until it gets a 2xx or <paramref name="deadline"/> passes, then what
+    /// follows it (a message's next callback) the same way; the events of those still without a 2xx go to the ledger as
+    /// without an answer. Returns how many requests were sent after the load.
+    /// </summary>
+    public async Task<int> ResendUnansweredAsync(TimeSpan deadline)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
+        var resent = 0;
+        while (unanswered.TryDequeue(out var planned))
+        {
+            resent++;
+            var accepted = false;
+            for (var attempt = 0; !accepted && Stopwatch.GetTimestamp() < until; attempt++)
+            {
+                if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 * attempt, 2_000)));
+                accepted = (await AttemptAsync(planned)).Accepted;
+            }
+            if (!accepted) ledger.Uncertain(planned.Events);
+            else if (planned.Then is { } next) unanswered.Enqueue(next);
+        }
+        return resent;
+    }
 
     public async Task<Recorder> RunAsync(ScenarioSpec scenario, RequestFactory factory, CancellationToken cancellationToken)
     {
@@ -92,47 +121,55 @@ public sealed class Runner(Target target, Ledger ledger)
 
     private async Task SendAsync(PlannedRequest planned, long scheduled, Recorder recorder, int retries)
     {
-        var unanswered = false;
+        var noAnswer = false;
         for (var attempt = 0; ; attempt++)
         {
-            string outcome;
-            try
+            var (accepted, outcome, answered) = await AttemptAsync(planned);
+            if (accepted)
             {
-                using var message = planned.ToMessage();
-                using var response = await target.Http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
-                outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (response.IsSuccessStatusCode)
-                {
-                    recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), true, planned.Events.Length);
-                    ledger.Accept(planned.Events, planned.Facts);
-                    if (planned.Then is { } next) await SendAsync(next, Stopwatch.GetTimestamp(), recorder, retries);
-                    return;
-                }
+                recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), true, planned.Events.Length);
+                if (planned.Then is { } next) await SendAsync(next, Stopwatch.GetTimestamp(), recorder, retries);
+                return;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // "refused": no connection, so the request was never seen. "ended": the server closed the connection
-                // without an answer (a keep-alive connection it closed as the request went out). "error": anything else.
-                outcome = e switch
-                {
-                    TaskCanceledException => "timeout",
-                    HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "refused",
-                    HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "ended",
-                    HttpRequestException h => $"error-{h.HttpRequestError}",
-                    _ => "error",
-                };
-                unanswered = true;
-            }
+            noAnswer |= !answered;
             if (attempt >= retries)
             {
                 recorder.Record(outcome, Stopwatch.GetElapsedTime(scheduled), false, 0);
-                // No answer at some attempt: the server may have queued it. The ledger keeps it apart, so verification
-                // neither calls it lost nor, if it was counted, doubled.
-                if (unanswered) ledger.Uncertain(planned.Events, planned.Facts);
+                // No answer at some attempt: the server may have queued it. It is sent again after the load.
+                if (noAnswer) unanswered.Enqueue(planned);
                 return;
             }
             recorder.Retried(outcome);
             await Task.Delay(TimeSpan.FromMilliseconds(250 * (attempt + 1)));
+        }
+    }
+
+    /// <summary>
+    /// One attempt: whether it got a 2xx (its events then go to the ledger as accepted), its outcome (the status code,
+    /// or what happened instead), and whether it got an answer at all.
+    /// </summary>
+    private async Task<(bool Accepted, string Outcome, bool Answered)> AttemptAsync(PlannedRequest planned)
+    {
+        try
+        {
+            using var message = planned.ToMessage();
+            using var response = await target.Http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
+            if (response.IsSuccessStatusCode) ledger.Accept(planned.Events, planned.Facts);
+            return (response.IsSuccessStatusCode, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), true);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // "refused": no connection, so the request was never seen. "ended": the server closed the connection
+            // without an answer (a keep-alive connection it closed as the request went out). "error": anything else.
+            var outcome = e switch
+            {
+                TaskCanceledException => "timeout",
+                HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "refused",
+                HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "ended",
+                HttpRequestException h => $"error-{h.HttpRequestError}",
+                _ => "error",
+            };
+            return (false, outcome, false);
         }
     }
 }

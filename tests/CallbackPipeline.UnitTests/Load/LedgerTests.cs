@@ -1,11 +1,10 @@
-using CallbackPipeline.Core.Insights;
 using CallbackPipeline.Load;
 
 namespace CallbackPipeline.UnitTests.Load;
 
 /// <summary>
-/// The load harness's ledger: what the accepted events must add up to, and how far the events whose request got no
-/// answer may move the figures, since the pipeline may or may not have counted each of them.
+/// The load harness's ledger and checks: what the accepted events must add up to, from the run's own tables; every
+/// figure compared exactly, either way; an event whose request never got a 2xx fails the run.
 /// </summary>
 public sealed class LedgerTests
 {
@@ -27,68 +26,87 @@ public sealed class LedgerTests
     }
 
     [Fact]
-    public void InsightExpectations_GiveADeliveryItsSentEventsCountryAndDelay_AndAFailureItsCode()
+    public void InsightExpectations_GiveADeliveryItsSentEventsCountryAndBucket_AndAFailureItsCodeAndCategory()
     {
         var ledger = new Ledger();
         ledger.Accept(
-            [Key("sent", "m1"), Key("delivered", "m1"), Key("delivered", "m2"), Key("failed", "m3"), Key("failed", "m4")],
-            [new("IN", null, null), new(null, null, 12), new(null, null, 40), new("DE", "30007", null), new(null, null, null)]);
+            [Key("sent", "m1"), Key("delivered", "m1"), Key("delivered", "m2"), Key("failed", "m3"), Key("failed", "m4"), Key("clicks", "m1 link 0")],
+            [new("IN", null, null), new(null, null, 1), new(null, null, 45), new("DE", "906", null), new(null, null, null), default]);
 
-        var expected = ledger.InsightExpectations()[Provider];
+        var expected = ledger.InsightExpectations()[Provider].Values;
 
-        Assert.Equal(0, expected.Allowed);
-        Assert.Equal(new CountryCounts(1, 1, 0), expected.Expected.Countries["IN"]);
-        Assert.Equal(new CountryCounts(0, 1, 1), expected.Expected.Countries[Countries.Unknown]);
-        Assert.Equal(new CountryCounts(0, 0, 1), expected.Expected.Countries["DE"]);
-        Assert.Equal(1, expected.Expected.Failures["30007"]);
-        Assert.Equal(1, expected.Expected.Failures[FailureCodes.None]);
-        Assert.Equal(1, expected.Expected.Latency[LatencyBuckets.Of(12)]);
-        Assert.Equal(1, expected.Expected.Latency.Sum());
-    }
-
-    [Fact]
-    public void AnUnansweredSentEvent_AllowsItsTally_ATimeToDeliverForAnAcceptedDelivery_AndTwoForEachAcceptedEventThatTakesItsCountry()
-    {
-        var ledger = new Ledger();
-        ledger.Accept([Key("delivered", "m1"), Key("failed", "m1"), Key("delivered", "m2")], [default, new(null, "21610", null), new("FR", null, 5)]);
-        ledger.Uncertain([Key("sent", "m1"), Key("sent", "m2"), Key("sent", "m3")], [new("BR", null, null), new("FR", null, null), default]);
-
-        Assert.Equal((1 + 1 + 4) + (1 + 1) + 1, ledger.InsightExpectations()[Provider].Allowed);
+        Assert.Equal(new Dictionary<string, long>
+        {
+            ["country IN sent"] = 1,
+            ["country IN delivered"] = 1,
+            // m2's delivery has no accepted sent event: no country of its own to inherit, and no time to deliver.
+            ["country unknown delivered"] = 1,
+            ["country DE failed"] = 1,
+            ["country unknown failed"] = 1,
+            // 1 s is exactly on the first bucket's bound.
+            ["latency le=1"] = 1,
+            ["code 906"] = 1,
+            ["category blocked"] = 1,
+            ["code none"] = 1,
+            ["category unknown"] = 1,
+        }, expected);
     }
 
     [Theory]
-    [InlineData("delivered", null, 1)]
-    [InlineData("delivered", "accepted", 2)]
-    [InlineData("delivered", "unanswered", 2 + 1)]
-    [InlineData("failed", null, 2)]
-    [InlineData("clicks", null, 0)]
-    public void AnUnansweredDeliveryFailureOrClick_AllowsTheTalliesItWouldChange(string counter, string? sentEvent, long allowed)
-    {
-        var ledger = new Ledger();
-        if (sentEvent == "accepted") ledger.Accept([Key("sent", "m1")], [new("IN", null, null)]);
-        if (sentEvent == "unanswered") ledger.Uncertain([Key("sent", "m1")], [new("IN", null, null)]);
-        ledger.Uncertain([Key(counter, "m1")], [new(null, counter == "failed" ? "30007" : null, counter == "delivered" ? 9 : null)]);
+    [InlineData(0, 1)]
+    [InlineData(1, 1)]
+    [InlineData(3, 5)]
+    [InlineData(45, 60)]
+    [InlineData(100, 120)]
+    public void TheRunsDelays_FallInTheBucketsItNamesItself(long delay, long le) => Assert.Equal(le, RequestFactory.BucketOf(delay));
 
-        Assert.Equal(allowed, ledger.InsightExpectations()[Provider].Allowed);
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 2)]
+    [InlineData(0, 1)]
+    public void AnInsightFigure_ThatDiffersEitherWay_FailsTheCheck(long expectedCount, long servedCount)
+    {
+        var expected = new InsightTallies();
+        var served = new InsightTallies();
+        expected.Add(InsightTallies.Code("906"), expectedCount);
+        served.Add(InsightTallies.Code("906"), servedCount);
+        expected.Add(InsightTallies.Country("IN", "sent"), 3);
+        served.Add(InsightTallies.Country("IN", "sent"), 3);
+
+        var check = InsightCheck.Of(Provider, expected, served);
+
+        Assert.False(check.Passed);
+        Assert.Equal(new FigureDifference(expectedCount, servedCount), Assert.Single(check.Differences).Value);
+        Assert.Equal(Math.Abs(servedCount - expectedCount), check.Off);
     }
 
     [Fact]
-    public void TheAllowance_CoversWhatThePipelineDoesWhenItDidCountTheUnansweredSentEvent_AndNoMore()
+    public void EqualFigures_PassTheCheck()
     {
-        var ledger = new Ledger();
-        ledger.Accept([Key("delivered", "m1")], [new(null, null, 30)]);
-        ledger.Uncertain([Key("sent", "m1")], [new("BR", null, null)]);
-        var expectation = ledger.InsightExpectations()[Provider];
+        var expected = new InsightTallies();
+        var served = new InsightTallies();
+        foreach (var tallies in new[] { expected, served })
+        {
+            tallies.Add(InsightTallies.Latency(5), 2);
+            tallies.Add(InsightTallies.Latency(null), 1);
+        }
 
-        // Counted after all: its sent tally in BR, its delivery moved out of unknown into BR, and the time to deliver.
-        var served = new DayInsights();
-        served.AddCountry("BR", new CountryCounts(1, 1, 0));
-        served.Latency[LatencyBuckets.Of(30)]++;
-        var counted = InsightCheck.Of(Provider, expectation, served);
-        Assert.Equal(4, counted.Off);
-        Assert.True(counted.Passed);
+        var check = InsightCheck.Of(Provider, expected, served);
 
-        served.AddCountry("BR", new CountryCounts(0, 1, 0));
-        Assert.False(InsightCheck.Of(Provider, expectation, served).Passed);
+        Assert.True(check.Passed);
+        Assert.Equal(3, check.Timed);
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0, true)]
+    [InlineData(1, 0, 0, false)]
+    [InlineData(0, 1, 0, false)]
+    [InlineData(0, 0, 1, false)]
+    public void AVerification_PassesOnlyWithNothingLostDoubledOrWithoutAnAnswer(long lost, long doubled, long uncertain, bool passed)
+    {
+        var row = new VerificationRow(Provider, "generic", "delivered", 10, uncertain, 10 - lost + doubled, lost, doubled);
+
+        Assert.Equal(passed, new Verification([row]).Passed);
+        Assert.False(new Verification([row with { Lost = 0, Doubled = 0, Uncertain = 0 }]) { MovedAfterMatching = true }.Passed);
     }
 }
