@@ -53,6 +53,8 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
         await Assertions.Expect(Card(page, "failed")).ToHaveTextAsync("1");
         await Assertions.Expect(Card(page, "deliveryRate")).ToHaveTextAsync("75%");
         await Assertions.Expect(page.Locator("dd[data-figure='clicked']")).ToHaveTextAsync("1");
+        // The period's CTR: 1 clicked message of 3 delivered.
+        await Assertions.Expect(page.Locator("#stats [data-figure='ctr']")).ToHaveTextAsync("33.33%");
         await Assertions.Expect(page.Locator("#no-callbacks")).ToBeHiddenAsync();
         Assert.Equal(7, await page.EvaluateAsync<int>("window.callbackPipelineCharts.delivery.data[0].length"));
         Assert.DoesNotContain(account.AdminKey, page.Url);
@@ -170,6 +172,7 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     {
         var (account, _) = await SeedInsightsAsync("Compared Route");
         await account.CreateProviderAsync(name: "Quiet Route");
+        await account.CreateProviderAsync(name: "Blind Route", deliveryCallbacks: false);
         var page = await app.SignedInPageAsync(account.ReadKey);
 
         var compared = page.Locator("tr").Filter(new() { HasText = "Compared Route" });
@@ -179,6 +182,8 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
         var quiet = page.Locator("tr").Filter(new() { HasText = "Quiet Route" });
         await Assertions.Expect(quiet.Locator("[data-figure='timeToDeliver']")).ToHaveTextAsync("–");
         await Assertions.Expect(quiet.Locator("[data-figure='topFailure']")).ToHaveTextAsync("None");
+        // Without delivery callbacks the delivery rate is shown as zero, as on the provider's own page.
+        await Assertions.Expect(page.Locator("tr").Filter(new() { HasText = "Blind Route" }).Locator("[data-figure='deliveryRate']")).ToHaveTextAsync("0%");
         await Assertions.Expect(page.Locator("#comparison-range")).ToHaveTextAsync("Last 7 days in Asia/Kolkata");
     }
 
@@ -210,6 +215,40 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
         Assert.False(await page.EvaluateAsync<bool>("window.callbackPipelineCharts.delivery.series[2].show"));
         Assert.True(await page.EvaluateAsync<bool>("window.callbackPipelineCharts.delivery.series[1].show"));
         await Assertions.Expect(page.Locator("#chart-delivery .u-legend tr.u-series").Nth(2)).ToHaveClassAsync(new Regex("u-off"));
+    }
+
+    [Fact]
+    public async Task AFailedLoad_ShowsItsProblem_AndTheNextGoodLoadTakesItAway()
+    {
+        var page = await SeededProviderPageAsync();
+        await page.RouteAsync(new Regex("/stats\\?from="), route => route.FulfillAsync(new()
+        {
+            Status = 503, ContentType = "application/problem+json", Body = """{"title":"Service Unavailable","status":503,"detail":"Redis is unavailable."}""",
+        }));
+
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Date range" }).SelectOptionAsync("30");
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("Redis is unavailable.");
+
+        await page.UnrouteAllAsync();
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Date range" }).SelectOptionAsync("7");
+        await Assertions.Expect(page.Locator("#error")).ToBeHiddenAsync();
+        await Assertions.Expect(Card(page, "sent")).ToHaveTextAsync("4");
+    }
+
+    [Fact]
+    public async Task AKeyThatStopsWorkingOnAProviderPage_SignsOut_SayingWhy()
+    {
+        var page = await SeededProviderPageAsync();
+        await page.RouteAsync(new Regex("/stats\\?from="), route => route.FulfillAsync(new()
+        {
+            Status = 401, ContentType = "application/problem+json", Body = """{"title":"Unauthorized","status":401}""",
+        }));
+
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Date range" }).SelectOptionAsync("30");
+
+        await Assertions.Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("Your key is no longer valid. Sign in again.");
+        await Assertions.Expect(page.Locator("#sign-out")).ToBeHiddenAsync();
     }
 
     [Fact]

@@ -31,9 +31,18 @@ export async function api(method, path, { body, etag } = {}) {
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 304) return { notModified: true, etag };
   const text = await response.text();
-  const json = text ? JSON.parse(text) : null;
+  const json = parse(text);
   if (!response.ok) throw new ApiError(response.status, json);
   return { json, etag: response.headers.get("ETag"), next: nextCursor(response.headers.get("Link")) };
+}
+
+// A body as JSON; null when there is none, or when it is not JSON (an error page from a proxy in front of the host).
+function parse(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
 }
 
 // The cursor of the next page, from a `Link: <…>; rel="next"` header, or null on the last page.

@@ -3,7 +3,8 @@ import { showProviders } from "./providers.js";
 import { showStats, stopStats } from "./stats.js";
 
 const $ = (id) => document.getElementById(id);
-export const state = { me: null, providers: [] };
+// notice: what the next route shows once it has cleared the last error (why the user was signed out).
+export const state = { me: null, providers: [], notice: null };
 
 export function showError(error) {
   const banner = $("error");
@@ -18,6 +19,11 @@ function show(section) {
 
 async function route() {
   showError(null);
+  if (state.notice) {
+    $("error").textContent = state.notice;
+    $("error").hidden = false;
+    state.notice = null;
+  }
   if (!session.key) {
     stopStats();
     show("sign-in");
@@ -47,8 +53,10 @@ async function route() {
 export function signOut(message) {
   session.key = null;
   state.me = null;
-  location.hash = "";
-  route().then(() => { if (message) { $("error").textContent = message; $("error").hidden = false; } });
+  state.notice = message ?? null;
+  // Leaving a provider's page routes by itself (hashchange); the list's page routes here.
+  if (location.hash) location.hash = "";
+  else route();
 }
 
 $("sign-in-form").addEventListener("submit", async (event) => {

@@ -28,8 +28,13 @@ async function loadPage(cursor) {
   state.providers.push(...providers.json);
   const figures = new Map(overview.json.providers.map((p) => [p.providerId, p]));
   $("provider-rows").append(...providers.json.map((p) => row(p, figures.get(p.id))));
-  $("more-providers").hidden = !providers.next;
-  $("more-providers").onclick = () => loadPage(providers.next).catch(showError);
+  const more = $("more-providers");
+  more.hidden = !providers.next;
+  more.disabled = false;
+  more.onclick = () => {
+    more.disabled = true;
+    loadPage(providers.next).then(() => showError(null), (error) => { more.disabled = false; showError(error); });
+  };
 }
 
 // The comparison columns: delivery rate, time to deliver and the largest failure category over the last 7 days.
@@ -38,7 +43,7 @@ function comparison(figures) {
   const time = figures.timeToDeliver;
   const top = figures.topFailure;
   return [
-    element("td", { class: "number", "data-figure": "deliveryRate", text: figures.deliveryCallbacks ? percent(figures.deliveryRate) : "–" }),
+    element("td", { class: "number", "data-figure": "deliveryRate", text: percent(figures.deliveryRate) }),
     element("td", { "data-figure": "timeToDeliver", text: time.messages ? `${percentile(time.p50, time.messages)} / ${percentile(time.p90, time.messages)}` : "–" }),
     element("td", { "data-figure": "topFailure", text: top ? `${categories[top.category] ?? top.category} (${percent(top.share)})` : "None" }),
   ];
@@ -115,6 +120,7 @@ async function act(call) {
   try {
     await call();
     await showProviders();
+    showError(null);
   } catch (error) {
     showError(error);
   }

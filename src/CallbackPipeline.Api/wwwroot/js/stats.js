@@ -7,7 +7,8 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 15000;
 // The stats and the three insight routes, each polled with its own ETag.
 const ROUTES = { stats: "stats", failures: "stats/failures", latency: "stats/latency", countries: "stats/countries" };
-const view = { providerId: null, etags: {}, timer: null, charts: {}, data: {} };
+// loads: how many loads started, so that only the newest one draws (a slow poll never overwrites a newer range).
+const view = { providerId: null, etags: {}, timer: null, charts: {}, data: {}, loads: 0 };
 window.callbackPipelineCharts = view.charts;
 
 function range() {
@@ -38,12 +39,15 @@ async function load(showLoading) {
   clearTimeout(view.timer);
   const { from, to } = range();
   if (!from || !to) return;
+  const loadNumber = ++view.loads;
   if (showLoading) $("stats-status").textContent = "Loading stats…";
   try {
     const query = `from=${from}&to=${to}`;
     const base = `/v1/providers/${encodeURIComponent(view.providerId)}`;
     const results = await Promise.all(Object.entries(ROUTES).map(async ([name, route]) =>
       [name, await api("GET", `${base}/${route}?${query}`, { etag: showLoading ? null : view.etags[name] })]));
+    if (loadNumber !== view.loads) return;
+    showError(null);
     for (const [name, result] of results) {
       if (result.notModified) continue;
       view.etags[name] = result.etag;
@@ -54,6 +58,7 @@ async function load(showLoading) {
     $("stats-status").textContent = t.sent + t.delivered + t.failed + t.clicks === 0
       ? "No messages in this range yet." : `Updated ${new Date(view.data.stats.asOf).toLocaleTimeString()}`;
   } catch (error) {
+    if (loadNumber !== view.loads) return;
     $("stats-status").textContent = "";
     showError(error);
   }
@@ -65,7 +70,7 @@ function render(stats) {
   const figures = {
     sent: number.format(t.sent), delivered: number.format(t.delivered), clicks: number.format(t.clicks),
     failed: number.format(t.failed), errors: number.format(t.failed), clicked: number.format(t.clicked),
-    deliveryRate: percent(stats.deliveryRate),
+    deliveryRate: percent(stats.deliveryRate), ctr: percent(stats.ctr),
     dailyAvgSent: decimal.format(stats.dailyAvgSent), dailyAvgDelivered: decimal.format(stats.dailyAvgDelivered),
   };
   for (const node of document.querySelectorAll("#stats [data-figure]")) node.textContent = figures[node.dataset.figure];
