@@ -47,8 +47,9 @@ public sealed class CounterStore(ReplicatedWrites writes, RedisKeys keys, FlushI
             foreach (var (providerId, result) in results)
             {
                 total += result;
-                // A duplicate too: it may be the redelivery of events whose worker stopped before listing the provider.
-                if (result.Applied + result.Duplicates > 0) counted.Add(providerId);
+                // A duplicate or a too-late event too: it may be the redelivery of events whose worker stopped before
+                // listing the provider (too late by now, if the window's edge passed meanwhile).
+                if (result.Applied + result.Duplicates + result.TooLate > 0) counted.Add(providerId);
             }
             await index.AddAsync(counted);
             if (writes.Waits) await writes.ConfirmAsync([keys.FlushIndex, .. results.Select(r => (RedisKey)keys.Provider(r.ProviderId).Gone)]);

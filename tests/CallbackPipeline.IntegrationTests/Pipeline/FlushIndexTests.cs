@@ -114,6 +114,25 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
     }
 
     [Fact]
+    public async Task AWorkerStoppedBetweenCountingAndListing_ARedeliveryTooLateByNow_StillListsTheProvider()
+    {
+        var (crashed, survivor, id) = await TwoWorkersAsync();
+        await using var _ = crashed;
+        await using var __ = survivor;
+        var queue = crashed.Get<IEventQueue>();
+        await queue.EnqueueAsync([crashed.Event(id, EventKind.Sent, "m1")], null, CancellationToken.None);
+        await CountUnlistedAsync(crashed, (await queue.ReceiveAsync(10, CancellationToken.None)).SelectMany(d => d.Events!).ToArray());
+        // The window's edge passes before the survivor takes the entry over.
+        survivor.Clock.Advance(survivor.Get<IOptions<CountingOptions>>().Value.DedupWindow + TimeSpan.FromMinutes(1));
+
+        var result = await survivor.Get<BatchProcessor>().ProcessAsync(await survivor.Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None), CancellationToken.None);
+        await survivor.Get<FlushService>().FlushAllAsync(CancellationToken.None);
+
+        Assert.Equal(new CountResult(0, 0, 1, 0), result);
+        Assert.Equal(1, await FlushedSentAsync(id));
+    }
+
+    [Fact]
     public async Task TwoWorkers_NeverClaimOneProviderAtOnce()
     {
         var prefix = NewPrefix();
