@@ -20,6 +20,9 @@ public sealed class StorageUnavailableException : Exception
     /// <summary><c>PostgreSQL</c>, <c>Redis</c> or <c>Service Bus</c>.</summary>
     public string Dependency { get; }
 
+    /// <summary>Whether <paramref name="exception"/> is an outage: this exception, or a driver's failure <see cref="From"/> turns into it.</summary>
+    public static bool IsOutage(Exception exception) => exception is StorageUnavailableException || From(exception) is not null;
+
     /// <summary>The exception to throw instead of <paramref name="exception"/>, or null when it is not an outage.</summary>
     public static StorageUnavailableException? From(Exception exception) => exception switch
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CallbackPipeline.Core.Telemetry;
+using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,12 @@ namespace CallbackPipeline.Worker;
 /// <summary>
 /// Applies one batch of queue messages: unreadable or endlessly failing messages are dead-lettered, the rest are
 /// counted and only then completed. A crash anywhere before completion leaves the messages pending, and applying
-/// them again after takeover is a no-op for what was already counted.
+/// them again after takeover is a no-op for what was already counted. A message delivered more than
+/// <see cref="QueueOptions.MaxDeliveries"/> times is still tried, and dead-lettered only when applying it fails for
+/// another reason than an outage: an outage (Redis down or restarting, its slot moving) adds deliveries to every
+/// message it holds up, and dead-lettering those would take 2xx'ed callbacks out of the counts.
+/// Only past <see cref="QueueOptions.CrashDeliveries"/> times that many is a message dead-lettered untried: one whose every try
+/// stops the worker that makes it, which no failure is ever caught for.
 /// </summary>
 public sealed class BatchProcessor(
     IEventQueue queue,
@@ -24,15 +30,8 @@ public sealed class BatchProcessor(
         var good = new List<QueueDelivery>(deliveries.Count);
         foreach (var delivery in deliveries)
         {
-            var reason = DeadLetterReason(delivery);
-            if (reason is null)
-            {
-                good.Add(delivery);
-                continue;
-            }
-            await queue.DeadLetterAsync(delivery, reason, cancellationToken);
-            metrics.DeadLettered.Add(1);
-            logger.DeadLettered(delivery.Id, reason);
+            if (DeadLetterReason(delivery) is { } reason) await DeadLetterAsync(delivery, reason, cancellationToken);
+            else good.Add(delivery);
         }
 
         // The apply span continues the trace of the first message's request and links the others', so one trace
@@ -47,7 +46,20 @@ public sealed class BatchProcessor(
         // counted before the failure counts nothing twice. Abandoning them would make Service Bus deliver them again at
         // once and add to their delivery count, so a Redis outage of a few seconds would dead-letter messages whose
         // callbacks were answered 2xx.
-        var result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
+        CountResult result;
+        try
+        {
+            result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
+        }
+        catch (Exception e) when (!StorageUnavailableException.IsOutage(e))
+        {
+            // Not an outage: the batch's messages that were delivered too often have failed often enough.
+            foreach (var delivery in good.Where(d => d.DeliveryCount > options.Value.MaxDeliveries))
+            {
+                await DeadLetterAsync(delivery, $"delivered {delivery.DeliveryCount} times without being applied", cancellationToken);
+            }
+            throw;
+        }
         await queue.CompleteAsync(good, cancellationToken);
 
         foreach (var (kind, applied, duplicates, tooLate) in byKind.Rows)
@@ -68,8 +80,16 @@ public sealed class BatchProcessor(
     public IReadOnlyList<QueueDelivery> Applicable(IReadOnlyList<QueueDelivery> deliveries) =>
         deliveries.Where(d => DeadLetterReason(d) is null).ToList();
 
+    /// <summary>Why a message is dead-lettered without being tried, or null.</summary>
     private string? DeadLetterReason(QueueDelivery delivery) =>
         delivery.Events is null ? "payload is not a readable queue message"
-        : delivery.DeliveryCount > options.Value.MaxDeliveries ? $"delivered {delivery.DeliveryCount} times without being applied"
+        : delivery.DeliveryCount > options.Value.MaxDeliveries * QueueOptions.CrashDeliveries ? $"delivered {delivery.DeliveryCount} times, and no try ended"
         : null;
+
+    private async Task DeadLetterAsync(QueueDelivery delivery, string reason, CancellationToken cancellationToken)
+    {
+        await queue.DeadLetterAsync(delivery, reason, cancellationToken);
+        metrics.DeadLettered.Add(1);
+        logger.DeadLettered(delivery.Id, reason);
+    }
 }

@@ -83,13 +83,10 @@ public sealed class QueueConsumer(
                 // Backs off while failures last (Redis down). The messages stay pending: once their claim time has passed
                 // (or their lock has run out, on Service Bus) they may be another worker's, and this one reads anew.
                 logger.BatchFailed(batch.Count, e);
-                failed = IsOutage(e) ? processor.Applicable(batch) : [];
+                failed = StorageUnavailableException.IsOutage(e) ? processor.Applicable(batch) : [];
                 await Task.Delay(failureDelay, stoppingToken);
                 failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
     }
-
-    // Counting throws StorageUnavailableException for an outage; acknowledging throws the driver's own exceptions.
-    private static bool IsOutage(Exception e) => e is StorageUnavailableException || StorageUnavailableException.From(e) is not null;
 }

@@ -35,7 +35,15 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Deliveries after which a message that keeps failing is dead-lettered.</summary>
+    /// <summary>
+    /// How many times <see cref="MaxDeliveries"/> a message may be delivered before it is dead-lettered without being
+    /// tried: one whose every try stops the worker that makes it.
+    /// </summary>
+    public const int CrashDeliveries = 10;
+
+    /// <summary>
+    /// Deliveries after which a message whose apply fails (for another reason than an outage) is dead-lettered.
+    /// </summary>
     [Range(1, 1000)]
     public int MaxDeliveries { get; set; } = 10;
 

@@ -33,3 +33,17 @@ public sealed class SlowTakeoverReplicaApp : ReplicaAcknowledgedApp
         }
     }
 }
+
+/// <summary>The same, with Queue:MaxDeliveries 1: an outage of a few claim times delivers a message more often than that.</summary>
+public sealed class OneDeliveryReplicaApp : ReplicaAcknowledgedApp
+{
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Queue:MaxDeliveries"] = "1";
+            return settings;
+        }
+    }
+}

@@ -1,8 +1,10 @@
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
@@ -33,6 +35,33 @@ public sealed class DeadLetterTests(HarnessFixture fixture) : IClassFixture<Harn
         Assert.Equal(batch[1].Id, (string?)dead["id"]);
     }
 
+    /// <summary>Takes the message <paramref name="times"/> times, each time by one of two workers that then stops.</summary>
+    private static async Task TakeAndDropAsync(StorageHarness a, StorageHarness b, int times)
+    {
+        for (var i = 0; i < times; i++) Assert.Single(await (i % 2 == 0 ? a : b).Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AMessageDeliveredMoreThanMaxDeliveries_IsStillCounted_WhenItCanBe()
+    {
+        var prefix = $"d{Guid.NewGuid():N}";
+        await using var first = await WorkerAsync(prefix);
+        await using var second = await WorkerAsync(prefix);
+        await using var third = await WorkerAsync(prefix);
+        var id = await first.CreateProviderAsync();
+        await first.Get<IEventQueue>().EnqueueAsync([first.Event(id, EventKind.Sent, "held-up")], null, CancellationToken.None);
+
+        // Two workers take it and stop before finishing (as while counting was down); the third sees it a third time.
+        await TakeAndDropAsync(first, second, 2);
+        var thirdTake = await third.Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None);
+        var result = await third.Get<BatchProcessor>().ProcessAsync(thirdTake, CancellationToken.None);
+
+        Assert.Equal(3, Assert.Single(thirdTake).DeliveryCount);
+        Assert.Equal(1, result.Applied);
+        Assert.Empty(await third.Get<IConnectionMultiplexer>().GetDatabase().StreamRangeAsync(third.Get<RedisKeys>().DeadLetters));
+        Assert.Equal(0, await third.Get<IEventQueue>().DepthAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task AMessageThatKeepsFailing_IsDeadLetteredAfterMaxDeliveries()
     {
@@ -41,18 +70,39 @@ public sealed class DeadLetterTests(HarnessFixture fixture) : IClassFixture<Harn
         await using var second = await WorkerAsync(prefix);
         await using var third = await WorkerAsync(prefix);
         var id = await first.CreateProviderAsync();
+        var redis = third.Get<IConnectionMultiplexer>().GetDatabase();
+        // The next generation's bucket sizes, which count.lua reads first, hold the wrong type of value: the script fails
+        // (WRONGTYPE, not an outage) every time.
+        var length = (long)CounterStore.GenerationLength(third.Get<IOptions<CountingOptions>>().Value).TotalSeconds;
+        await redis.StringSetAsync(third.Get<RedisKeys>().Provider(id).Prefix + "h:" + ((third.Clock.GetUtcNow().ToUnixTimeSeconds() / length) + 1), "not a hash");
         await first.Get<IEventQueue>().EnqueueAsync([first.Event(id, EventKind.Sent, "cursed")], null, CancellationToken.None);
 
-        // Two workers take it and die before finishing; the third sees it a third time.
-        Assert.Single(await first.Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None));
-        Assert.Single(await second.Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None));
+        await TakeAndDropAsync(first, second, 2);
         var thirdTake = await third.Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None);
-        var result = await third.Get<BatchProcessor>().ProcessAsync(thirdTake, CancellationToken.None);
+        await Assert.ThrowsAsync<RedisServerException>(() => third.Get<BatchProcessor>().ProcessAsync(thirdTake, CancellationToken.None));
 
-        Assert.Equal(3, Assert.Single(thirdTake).DeliveryCount);
-        Assert.Equal(0, result.Applied);
-        var redis = third.Get<IConnectionMultiplexer>().GetDatabase();
         Assert.Contains("delivered 3 times", (string?)Assert.Single(await redis.StreamRangeAsync(third.Get<RedisKeys>().DeadLetters))["reason"]);
         Assert.Equal(0, await third.Get<IEventQueue>().DepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AMessageNoTryOfWhichEnds_IsDeadLetteredUntried_PastTenTimesMaxDeliveries()
+    {
+        var prefix = $"d{Guid.NewGuid():N}";
+        await using var first = await WorkerAsync(prefix);
+        await using var second = await WorkerAsync(prefix);
+        var id = await first.CreateProviderAsync();
+        await first.Get<IEventQueue>().EnqueueAsync([first.Event(id, EventKind.Sent, "fatal")], null, CancellationToken.None);
+
+        // Queue:MaxDeliveries is 2: 20 takes that each stopped their worker, then the 21st.
+        await TakeAndDropAsync(first, second, 2 * QueueOptions.CrashDeliveries);
+        var last = await first.Get<IEventQueue>().ReceiveAsync(10, CancellationToken.None);
+        var result = await first.Get<BatchProcessor>().ProcessAsync(last, CancellationToken.None);
+
+        Assert.Equal(21, Assert.Single(last).DeliveryCount);
+        Assert.Equal(0, result.Applied);
+        var redis = first.Get<IConnectionMultiplexer>().GetDatabase();
+        Assert.Contains("delivered 21 times, and no try ended", (string?)Assert.Single(await redis.StreamRangeAsync(first.Get<RedisKeys>().DeadLetters))["reason"]);
+        Assert.Equal(0, (await first.ServedAsync(id, DateOnly.MinValue, DateOnly.MaxValue)).Sent);
     }
 }

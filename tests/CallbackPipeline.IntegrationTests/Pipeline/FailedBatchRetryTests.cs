@@ -114,3 +114,34 @@ public sealed class FailingBatchTests(SlowTakeoverApp app) : IClassFixture<SlowT
         }
     }
 }
+
+/// <summary>
+/// An outage adds deliveries to the messages it holds up; they are still counted once it ends, however many there were
+/// (docs/reliability.md, "A failed batch").
+/// </summary>
+public sealed class OutageDeliveriesTests(OneDeliveryReplicaApp app) : IClassFixture<OneDeliveryReplicaApp>
+{
+    [Fact]
+    public async Task AMessageDeliveredPastMaxDeliveriesDuringAnOutage_IsNotDeadLettered_AndCountsOnceItEnds()
+    {
+        var account = await app.CreateAccountAsync();
+        var provider = await account.CreateProviderAsync();
+        var id = provider["id"]!.GetValue<string>();
+        var day = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
+        var keys = app.Services.GetRequiredService<RedisKeys>();
+        var primary = app.Redis.Database;
+        var deadBefore = await primary.StreamLengthAsync(keys.DeadLetters);
+
+        var deliveries = await app.Replica.WhileFrozenAsync(async () =>
+        {
+            // Queued on the primary, its count never confirmed: every claim time (2 s) the worker takes it again.
+            await account.PostCallbackAsync(provider, GenericCallback.Delivered("held-up-by-an-outage"));
+            return await Polling.UntilAsync(() => PipelineSteps.PendingDeliveriesAsync(primary, keys), d => d.Length == 1 && d[0] >= 3);
+        });
+
+        Assert.True(deliveries is [>= 3], $"delivered {string.Join(", ", deliveries)} time(s)");
+        Assert.Equal(0, await Polling.UntilAsync(() => primary.StreamLengthAsync(keys.Stream), n => n == 0));
+        Assert.Equal(deadBefore, await primary.StreamLengthAsync(keys.DeadLetters));
+        Assert.Equal(1, (await account.StatsAsync(id, day, day)).Total("delivered"));
+    }
+}
