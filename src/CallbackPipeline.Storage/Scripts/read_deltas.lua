@@ -1,6 +1,8 @@
 -- Reads what a provider holds unflushed for a date range, in one consistent snapshot. Only days in the dirty set
 -- can have counters, so a 90-day read touches the few days that have any.
--- KEYS[1] batch count, KEYS[2] batch hash, KEYS[3] dirty-days set. ARGV[1] counter key prefix, ARGV[2] from, ARGV[3] to
+-- KEYS[1] batch count, KEYS[2] batch hash, KEYS[3] dirty-days set, KEYS[4] the gone marker, which does not exist
+-- while the provider does: Redis Cluster then refuses the script (TRYAGAIN) while the provider's slot is being moved,
+-- instead of running it beside day keys that moved already. ARGV[1] counter key prefix, ARGV[2] from, ARGV[3] to
 -- (yyyy-mm-dd, which compare as strings), ARGV[4] '1' for the insight tallies too (else the six counters only),
 -- ARGV[5] failure-code registry key prefix.
 -- Returns {batch count, batch fields, then per day: day, its fields (field, value, ...), its registry (code,

@@ -79,7 +79,7 @@ public sealed class StatsReader(IConnectionMultiplexer redis, RedisKeys keys, Np
         var calls = providerIds.Select(id =>
         {
             var provider = keys.Provider(id);
-            return db.ScriptEvaluateAsync(LuaScripts.ReadDeltas, [provider.BatchCount, provider.Batch, provider.Dirty],
+            return db.ScriptEvaluateAsync(LuaScripts.ReadDeltas, [provider.BatchCount, provider.Batch, provider.Dirty, provider.Gone],
                 [provider.CounterPrefix, first, last, withInsights, provider.FailureCodesPrefix]);
         }).ToList();
         var results = await Task.WhenAll(calls);

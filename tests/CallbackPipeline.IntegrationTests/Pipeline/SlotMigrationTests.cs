@@ -9,8 +9,8 @@ namespace CallbackPipeline.IntegrationTests.Pipeline;
 
 /// <summary>
 /// A Redis Cluster reshard moves a slot key by key, so for a while a provider's keys are split between two nodes.
-/// Every script that writes declares a key that does not exist in normal operation (the gone marker, the flush batch),
-/// so Redis refuses it on both nodes (ASK, then TRYAGAIN) until the slot has moved: nothing runs on half the keys.
+/// Every script declares a key that does not exist in normal operation (the gone marker, the flush batch), so Redis
+/// refuses it on both nodes (ASK, then TRYAGAIN) until the slot has moved: nothing runs on half the keys.
 /// </summary>
 public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<HarnessFixture>
 {
@@ -68,6 +68,68 @@ public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<H
         await flush.DropAsync(cut, CancellationToken.None);
         Assert.Equal(new DailyCounts(3, 2, 0, 0, 0, 0), (await PipelineSteps.RowsAsync(fixture.Database.ConnectionString, id)).Sum());
         Assert.Equal(new DailyCounts(3, 2, 0, 0, 0, 0), await harness.ServedAsync(id, today, today));
+    }
+
+    [Fact]
+    public async Task WhileAProvidersSlotMoves_AStatsReadIsRefused_NotAnsweredWithoutTheKeysThatMoved()
+    {
+        await using var harness = await StorageHarness.CreateAsync(fixture.Database.ConnectionString, $"s{Guid.NewGuid():N}",
+            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = TestServers.RedisCluster });
+        var id = await harness.CreateProviderAsync();
+        var counters = harness.Get<CounterStore>();
+        var today = EventClock.DayIn(harness.Clock.GetUtcNow(), TimeZoneInfo.Utc);
+        // A batch in flight (cut, not committed: PostgreSQL down, say), and new deltas beside it.
+        await counters.ApplyAsync([harness.Event(id, EventKind.Sent, "m1")], CancellationToken.None);
+        Assert.NotNull(await harness.Get<FlushStore>().CutAsync(id, CancellationToken.None));
+        await counters.ApplyAsync([harness.Event(id, EventKind.Sent, "m2"), harness.Event(id, EventKind.Sent, "m3")], CancellationToken.None);
+        Assert.Equal(3, (await harness.ServedAsync(id, today, today)).Sent);
+
+        var redis = harness.Get<IConnectionMultiplexer>();
+        var provider = harness.Get<RedisKeys>().Provider(id);
+        var slot = redis.HashSlot(provider.Dirty);
+        var cluster = (await Polling.UntilAsync(
+            () => Task.FromResult(redis.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ClusterConfiguration is not null).ToList()),
+            servers => servers.Count >= 2))[0].ClusterConfiguration!;
+        var source = cluster.GetBySlot(slot)!;
+        var target = cluster.Nodes.First(n => !n.IsReplica && n.NodeId != source.NodeId);
+        var from = redis.GetServer(source.EndPoint!);
+        var keys = ((RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 10_000))!).Select(k => (string)k!).ToList();
+        var counts = provider.CounterPrefix + ProviderKeys.DayText(today);
+        Assert.Contains(counts, keys);
+
+        await redis.GetServer(target.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", source.NodeId);
+        await from.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", target.NodeId);
+        try
+        {
+            // The day's counts moved first; the batch, its count and the dirty days are still on the source.
+            await MigrateAsync(from, target, [counts]);
+
+            var reading = await Assert.ThrowsAnyAsync<Exception>(() => harness.ServedAsync(id, today, today));
+            // Refused as a slot in motion (the stats answer 503, try again), not as a script error (500).
+            Assert.Contains("TRYAGAIN", reading.ToString());
+        }
+        finally
+        {
+            await MigrateAsync(from, target, keys.Where(k => k != counts));
+            foreach (var node in cluster.Nodes.Where(n => !n.IsReplica))
+            {
+                await redis.GetServer(node.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", target.NodeId);
+            }
+        }
+
+        Assert.Equal(3, (await Polling.UntilAsync(() => TryServeAsync(harness, id, today), c => c is not null))!.Value.Sent);
+    }
+
+    private static async Task<DailyCounts?> TryServeAsync(StorageHarness harness, string id, DateOnly day)
+    {
+        try
+        {
+            return await harness.ServedAsync(id, day, day);
+        }
+        catch (Exception e) when (e is RedisServerException or CallbackPipeline.Storage.StorageUnavailableException)
+        {
+            return null;
+        }
     }
 
     private static async Task MigrateAsync(IServer from, ClusterNode target, IEnumerable<string> keys)
