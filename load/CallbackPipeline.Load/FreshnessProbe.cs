@@ -29,7 +29,7 @@ public sealed class FreshnessProbe(Target target, Ledger ledger)
                 recorder.Record(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), TimeSpan.Zero, false, 0);
                 continue;
             }
-            ledger.Accept(planned.Events);
+            ledger.Accept(planned.Events, planned.Facts, planned.BuiltAt, DateTimeOffset.UtcNow);
             var accepted = Stopwatch.GetTimestamp();
             var expected = visible + planned.Events.Length;
             while (visible < expected && Stopwatch.GetElapsedTime(accepted) < GiveUp)

@@ -3,19 +3,40 @@ using System.Collections.Concurrent;
 namespace CallbackPipeline.Load;
 
 /// <summary>
-/// Every event the pipeline answered 2xx for, once each, with what the run knows of it (<see cref="EventFacts"/>), and
-/// the events whose request never got a 2xx although it once got no answer (so it may have been queued), even after it
-/// was sent again.
+/// Every event the pipeline answered 2xx for, once each, with what the run knows of it (<see cref="EventFacts"/>) and
+/// the day it must count on in the account's zone, and the events whose request never got a 2xx although it once got
+/// no answer (so it may have been queued), even after it was sent again.
 /// </summary>
-public sealed class Ledger
+public sealed class Ledger(TimeZoneInfo zone)
 {
-    private readonly ConcurrentDictionary<EventKey, EventFacts> accepted = new();
+    private readonly ConcurrentDictionary<EventKey, (EventFacts Facts, DateOnly? Day)> accepted = new();
     private readonly ConcurrentDictionary<EventKey, byte> uncertain = new();
 
-    public void Accept(EventKey[] events, EventFacts[]? facts = null)
+    public Ledger()
+        : this(TimeZoneInfo.Utc)
     {
-        for (var i = 0; i < events.Length; i++) accepted.TryAdd(events[i], facts is { Length: > 0 } ? facts[i] : default);
     }
+
+    /// <summary>
+    /// Events of a request built at <paramref name="builtAt"/> and answered 2xx at <paramref name="answeredAt"/>. An event
+    /// counts on the day of its own time, or, without one, of the moment the pipeline accepted it, which lies between
+    /// the two: its day is known unless they fall on different days.
+    /// </summary>
+    public void Accept(EventKey[] events, EventFacts[] facts, DateTimeOffset builtAt, DateTimeOffset answeredAt)
+    {
+        var accept = Day(builtAt) == Day(answeredAt) ? Day(builtAt) : (DateOnly?)null;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var known = facts.Length > 0 ? facts[i] : default;
+            accepted.TryAdd(events[i], (known, known.Time is { } time ? Day(time) : accept));
+        }
+    }
+
+    /// <summary>Events accepted now, in a request built now (the tests' shorthand).</summary>
+    public void Accept(EventKey[] events, EventFacts[]? facts = null) =>
+        Accept(events, facts ?? [], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    private DateOnly Day(DateTimeOffset time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, zone).DateTime);
 
     public void Uncertain(EventKey[] events)
     {
@@ -42,6 +63,23 @@ public sealed class Ledger
     }
 
     /// <summary>
+    /// Per provider and counter, the accepted events by the day they must count on, and how many more may count on any
+    /// day (timed by the pipeline across midnight).
+    /// </summary>
+    public Dictionary<(string ProviderId, string Counter), (Dictionary<DateOnly, long> ByDay, long AnyDay)> DayExpectations()
+    {
+        var result = new Dictionary<(string, string), (Dictionary<DateOnly, long>, long)>();
+        foreach (var (key, (_, day)) in accepted)
+        {
+            var k = (key.ProviderId, key.Counter);
+            if (!result.TryGetValue(k, out var known)) result[k] = known = ([], 0);
+            if (day is { } d) known.Item1[d] = known.Item1.GetValueOrDefault(d) + 1;
+            else result[k] = (known.Item1, known.Item2 + 1);
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Per provider, the insight figures its accepted events add up to (docs/insights.md), from what the run itself
     /// knows and not from the product's code: failures by code and by category; sent, delivered and failed by country,
     /// a delivery or failure taking its sent event's country when it names none; times to deliver by bucket, for the
@@ -50,11 +88,11 @@ public sealed class Ledger
     public Dictionary<string, InsightTallies> InsightExpectations()
     {
         var result = new Dictionary<string, InsightTallies>(StringComparer.Ordinal);
-        foreach (var (key, facts) in accepted)
+        foreach (var (key, (facts, _)) in accepted)
         {
             if (key.Counter is not ("sent" or "delivered" or "failed")) continue;
             var figures = result.TryGetValue(key.ProviderId, out var known) ? known : result[key.ProviderId] = new InsightTallies();
-            var sentFacts = accepted.TryGetValue(key with { Counter = "sent" }, out var sent) ? sent : (EventFacts?)null;
+            var sentFacts = accepted.TryGetValue(key with { Counter = "sent" }, out var sent) ? sent.Facts : (EventFacts?)null;
             var country = facts.Country ?? (key.Counter == "sent" ? null : sentFacts?.Country) ?? "unknown";
             figures.Add(InsightTallies.Country(country, key.Counter));
             if (key.Counter == "delivered" && sentFacts is not null && facts.Delay is { } delay) figures.Add(InsightTallies.Latency(RequestFactory.BucketOf(delay)));

@@ -61,6 +61,8 @@ public sealed record RunReport(string Name, string RunId, DateTimeOffset Started
             {
                 md.AppendLine(i, $"| {r.ProviderId} | {r.Kind} | {r.Counter} | {r.Expected} | {r.Uncertain} | {r.Counted} | {r.Lost} | {r.Doubled} |");
             }
+            md.AppendLine().AppendLine(i, $"Days: {(v.Days.Count == 0 ? "every counter holds on each day what must count on it" : $"{v.Days.Count} provider-days off")}.");
+            foreach (var d in v.Days.Take(10)) md.AppendLine(i, $"- {d.ProviderId} {d.Counter} on {d.Day:yyyy-MM-dd}: counted {d.Counted}, expected {d.Expected} (and up to {d.MayAlso} more)");
             md.AppendLine().AppendLine(i, $"Insights: {v.Insights.Count(c => c.Passed)} of {v.Insights.Count} providers exact; {v.Insights.Sum(c => c.Failures)} failures by code, {v.Insights.Sum(c => c.Timed)} times to deliver, off by {v.Insights.Sum(c => c.Off)} in all.");
             foreach (var c in v.Insights.Where(c => !c.Passed))
             {

@@ -14,6 +14,9 @@ public sealed record PlannedRequest(HttpMethod Method, string Path, string? Cont
 {
     public EventFacts[] Facts { get; init; } = [];
 
+    /// <summary>When it was built: no attempt of it (a retry, a repeat) reaches the pipeline earlier.</summary>
+    public DateTimeOffset BuiltAt { get; init; } = DateTimeOffset.UtcNow;
+
     public PlannedRequest? Then { get; init; }
 
     public HttpRequestMessage ToMessage()
@@ -33,10 +36,11 @@ public sealed record PlannedRequest(HttpMethod Method, string Path, string? Cont
 public readonly record struct EventKey(string ProviderId, string Counter, string MessageId);
 
 /// <summary>
-/// What the run knows of an event for the insights: the country it names itself, the code it fails with, and for a
-/// delivery the seconds since its message was sent.
+/// What the run knows of an event: for the insights, the country it names itself, the code it fails with, and for a
+/// delivery the seconds since its message was sent; the event time it carries, if any (else it is timed when the
+/// pipeline accepts it).
 /// </summary>
-public readonly record struct EventFacts(string? Country, string? Code, long? Delay);
+public readonly record struct EventFacts(string? Country, string? Code, long? Delay, DateTimeOffset? Time = null);
 
 /// <summary>
 /// Builds unique, validly tokened or signed requests for a scenario, round-robin over the providers of its kind,
@@ -102,7 +106,10 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
             body.Append(CultureInfo.InvariantCulture, $$"""{"ts":{{ts}},"meta":"{{meta}}","description":"Delivered to handset"}""");
         }
         body.Append("]}]");
-        return new PlannedRequest(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/json", Encoding.UTF8.GetBytes(body.ToString()), [], events);
+        return new PlannedRequest(HttpMethod.Post, new Uri(provider.CallbackUrl).PathAndQuery, "application/json", Encoding.UTF8.GetBytes(body.ToString()), [], events)
+        {
+            Facts = [.. events.Select(_ => new EventFacts(null, null, null, DateTimeOffset.FromUnixTimeSeconds(ts)))],
+        };
     }
 
     private PlannedRequest Twilio(LoadProvider provider, long n)
@@ -173,7 +180,7 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
             Encoding.UTF8.GetBytes($$"""{"events":[{"providerId":"{{provider.Id}}","messageId":"{{messageId}}","type":"sent","timestamp":"{{sentAt:yyyy-MM-ddTHH:mm:ssZ}}"{{destination}}}]}"""),
             [("Authorization", $"Bearer {target.AdminKey}")], [new EventKey(provider.Id, "sent", messageId)])
         {
-            Facts = [new EventFacts(named == "unknown" ? null : named, null, null)],
+            Facts = [new EventFacts(named == "unknown" ? null : named, null, null, sentAt)],
         };
         var outcome = n % 10;
         if (outcome == 9) return sent;
@@ -185,23 +192,24 @@ public sealed class RequestFactory(Target target, ScenarioSpec scenario, string 
             : $$"""{"ts":{{sentAt.ToUnixTimeSeconds() + 2}},"meta":"{{messageId}}"{{(code is null ? "" : $",\"code\":\"{code}\"")}}}""";
         var callback = GenericCallback(provider, delivered ? "delivered" : "failed", record,
             [new EventKey(provider.Id, delivered ? "delivered" : "failed", messageId)],
-            [new EventFacts(null, delivered ? null : code ?? "none", delivered ? delay : null)]);
+            [new EventFacts(null, delivered ? null : code ?? "none", delivered ? delay : null, sentAt.AddSeconds(delivered ? delay : 2))]);
         var steps = n / 10 % 3 == 2 ? new List<PlannedRequest> { callback, sent } : [sent, callback];
-        if (delivered && n % 3 == 0) steps.Add(Clicks(provider, messageId, sentAt.ToUnixTimeSeconds() + 200, links: n % 6 == 0 ? 2 : 1));
+        if (delivered && n % 3 == 0) steps.Add(Clicks(provider, messageId, sentAt.AddSeconds(200), links: n % 6 == 0 ? 2 : 1));
         if (delivered && n % 4 == 0)
         {
-            steps.Add(GenericCallback(provider, "replied", $$"""{"ts":{{sentAt.ToUnixTimeSeconds() + 300}},"meta":"{{messageId}}","toPhone":"56161","incomingText":"STOP"}""",
-                [new EventKey(provider.Id, "replies", $"{messageId} reply")], null));
+            var repliedAt = sentAt.AddSeconds(300);
+            steps.Add(GenericCallback(provider, "replied", $$"""{"ts":{{repliedAt.ToUnixTimeSeconds()}},"meta":"{{messageId}}","toPhone":"56161","incomingText":"STOP"}""",
+                [new EventKey(provider.Id, "replies", $"{messageId} reply")], [new EventFacts(null, null, null, repliedAt)]));
         }
         return Chain(steps);
     }
 
     /// <summary>A message's clicks on <paramref name="links"/> links in one request: that many clicks, and one clicked message.</summary>
-    private static PlannedRequest Clicks(LoadProvider provider, string messageId, long ts, int links)
+    private static PlannedRequest Clicks(LoadProvider provider, string messageId, DateTimeOffset at, int links)
     {
-        var records = Enumerable.Range(0, links).Select(l => $$"""{"ts":{{ts}},"meta":"{{messageId}}","url":"https://shop.example.com/sale?link={{l}}"}""");
+        var records = Enumerable.Range(0, links).Select(l => $$"""{"ts":{{at.ToUnixTimeSeconds()}},"meta":"{{messageId}}","url":"https://shop.example.com/sale?link={{l}}"}""");
         EventKey[] events = [new EventKey(provider.Id, "clicked", messageId), .. Enumerable.Range(0, links).Select(l => new EventKey(provider.Id, "clicks", $"{messageId} link {l}"))];
-        return GenericCallback(provider, "clicked", string.Join(',', records), events, null);
+        return GenericCallback(provider, "clicked", string.Join(',', records), events, [.. events.Select(_ => new EventFacts(null, null, null, at))]);
     }
 
     private static PlannedRequest GenericCallback(LoadProvider provider, string eventName, string records, EventKey[] events, EventFacts[]? facts) =>

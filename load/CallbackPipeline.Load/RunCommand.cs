@@ -17,7 +17,7 @@ public static class RunCommand
         await target.SetUpAsync(operatorKey, file.Setup, runId, file.Scenarios.Any(s => s.Kind == ScenarioKind.Freshness));
 
         using var rss = args.GetInt("host-pid", 0) is var pid and > 0 ? new RssSampler(pid) : null;
-        var ledger = new Ledger();
+        var ledger = new Ledger(target.Zone);
         var runner = new Runner(target, ledger);
         var started = DateTimeOffset.UtcNow;
         status.Write("load");

@@ -154,7 +154,7 @@ public sealed class Runner(Target target, Ledger ledger)
         {
             using var message = planned.ToMessage();
             using var response = await target.Http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
-            if (response.IsSuccessStatusCode) ledger.Accept(planned.Events, planned.Facts);
+            if (response.IsSuccessStatusCode) ledger.Accept(planned.Events, planned.Facts, planned.BuiltAt, DateTimeOffset.UtcNow);
             return (response.IsSuccessStatusCode, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), true);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -20,6 +20,9 @@ public sealed class Target(HttpClient http)
 
     public IEnumerable<LoadProvider> AllProviders => Probe is null ? Providers : [.. Providers, Probe];
 
+    /// <summary>The account's reporting zone, whose calendar days the events count on.</summary>
+    public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
+
     public static HttpClient Client(Uri baseAddress) => new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = 512,
@@ -35,6 +38,7 @@ public sealed class Target(HttpClient http)
     public async Task SetUpAsync(string operatorKey, SetupSpec setup, string runId, bool withProbe, int concurrency = 16)
     {
         var account = await SendAsync(HttpMethod.Post, "/v1/accounts", operatorKey, new { name = $"load-{runId}", timeZone = setup.TimeZone });
+        Zone = TimeZoneInfo.FindSystemTimeZoneById(setup.TimeZone);
         var accountId = account["id"]!.GetValue<string>();
         AdminKey = (await SendAsync(HttpMethod.Post, $"/v1/accounts/{accountId}/keys", operatorKey, new { name = "load-admin", role = "admin" }))["key"]!.GetValue<string>();
         ReadKey = (await SendAsync(HttpMethod.Post, $"/v1/accounts/{accountId}/keys", operatorKey, new { name = "load-read", role = "read" }))["key"]!.GetValue<string>();

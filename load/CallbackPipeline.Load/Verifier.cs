@@ -4,7 +4,8 @@ namespace CallbackPipeline.Load;
 
 /// <summary>
 /// Compares what the pipeline counts with what it accepted: every 2xx'ed unique event exactly once, in all six
-/// counters, and the insight figures those events add up to, figure by figure. It polls until the figures match or the
+/// counters and on the day it must count on in the account's zone, and the insight figures those events add up to,
+/// figure by figure. It polls until the figures match or the
 /// deadline passes; once they match they must stay so for the settle time (flushes to PostgreSQL run meanwhile, and a
 /// count that moves after matching is doubled or lost). Anything lost or doubled, or an event whose request never got a
 /// 2xx after it once got no answer, fails the run.
@@ -17,6 +18,7 @@ public sealed class Verifier(Target target, Ledger ledger)
     {
         var until = DateTime.UtcNow + deadline;
         var expectations = ledger.Expectations();
+        var days = ledger.DayExpectations();
         var insights = ledger.InsightExpectations();
         DateTime? matched = null;
         while (true)
@@ -24,7 +26,10 @@ public sealed class Verifier(Target target, Ledger ledger)
             Verification verification;
             try
             {
-                verification = new Verification(await ReadAsync(expectations)) { Insights = await InsightChecksAsync(insights) };
+                verification = new Verification(await ReadAsync(expectations))
+                {
+                    Days = await DayChecksAsync(days), Insights = await InsightChecksAsync(insights),
+                };
             }
             catch (Exception e) when (e is InvalidOperationException or HttpRequestException && DateTime.UtcNow < until)
             {
@@ -56,6 +61,23 @@ public sealed class Verifier(Target target, Ledger ledger)
             }
         }
         return rows;
+    }
+
+    /// <summary>Each provider's counters day by day (its stats' series), against the days its accepted events must count on.</summary>
+    private async Task<List<DayMismatch>> DayChecksAsync(Dictionary<(string ProviderId, string Counter), (Dictionary<DateOnly, long> ByDay, long AnyDay)> expectations)
+    {
+        var mismatches = new List<DayMismatch>();
+        foreach (var provider in target.AllProviders)
+        {
+            var series = (await target.SendAsync(HttpMethod.Get, $"/v1/providers/{provider.Id}/stats?{Range()}", target.ReadKey))["series"]!.AsArray();
+            foreach (var counter in Counters)
+            {
+                var counted = series.ToDictionary(d => DateOnly.ParseExact(d!["date"]!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture), d => d![counter]!.GetValue<long>());
+                var (byDay, anyDay) = expectations.GetValueOrDefault((provider.Id, counter), ([], 0));
+                mismatches.AddRange(DayMismatch.Of(provider.Id, counter, byDay, anyDay, counted));
+            }
+        }
+        return mismatches;
     }
 
     /// <summary>Each provider's insights as served over the run's days, against what its accepted events add up to.</summary>
@@ -90,10 +112,10 @@ public sealed class Verifier(Target target, Ledger ledger)
         return checks;
     }
 
-    /// <summary>The days around today (UTC) that hold every event of a run.</summary>
-    private static string Range()
+    /// <summary>The days around today (in the account's zone) that hold every event of a run.</summary>
+    private string Range()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, target.Zone).DateTime);
         return string.Create(CultureInfo.InvariantCulture, $"from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}");
     }
 }
@@ -121,6 +143,20 @@ public sealed record InsightCheck(string ProviderId, long Failures, long Countri
     }
 }
 
+/// <summary>A day on which a counter holds fewer events than must count on it, or more than may.</summary>
+public sealed record DayMismatch(string ProviderId, string Counter, DateOnly Day, long Expected, long MayAlso, long Counted)
+{
+    /// <summary>
+    /// The days of one counter on which <paramref name="counted"/> differs from <paramref name="byDay"/> by more than the
+    /// <paramref name="anyDay"/> events that may count on any day allow.
+    /// </summary>
+    public static IEnumerable<DayMismatch> Of(string providerId, string counter, Dictionary<DateOnly, long> byDay, long anyDay, Dictionary<DateOnly, long> counted) =>
+        byDay.Keys.Union(counted.Keys)
+            .Select(d => new DayMismatch(providerId, counter, d, byDay.GetValueOrDefault(d), anyDay, counted.GetValueOrDefault(d)))
+            .Where(m => m.Counted < m.Expected || m.Counted > m.Expected + m.MayAlso)
+            .OrderBy(m => m.Day);
+}
+
 /// <summary>A figure the run expected and the one the pipeline served.</summary>
 public readonly record struct FigureDifference(long Expected, long Served);
 
@@ -131,13 +167,16 @@ public sealed record Verification(List<VerificationRow> Rows)
     /// <summary>Each provider's insights against the expected figures.</summary>
     public List<InsightCheck> Insights { get; init; } = [];
 
+    /// <summary>The days on which a counter does not hold what must count on it.</summary>
+    public List<DayMismatch> Days { get; init; } = [];
+
     /// <summary>Requests sent again after the load because they once got no answer.</summary>
     public int Resent { get; init; }
 
     /// <summary>The figures matched, then moved within the settle time.</summary>
     public bool MovedAfterMatching { get; init; }
 
-    public bool Passed => !MovedAfterMatching && Rows.All(r => r.Lost == 0 && r.Doubled == 0 && r.Uncertain == 0) && Insights.All(i => i.Passed);
+    public bool Passed => !MovedAfterMatching && Rows.All(r => r.Lost == 0 && r.Doubled == 0 && r.Uncertain == 0) && Days.Count == 0 && Insights.All(i => i.Passed);
 
     /// <summary>The rows summed: accepted, without an answer, counted, lost, doubled.</summary>
     public VerificationTotals Totals => new(Rows.Sum(r => r.Expected), Rows.Sum(r => r.Uncertain), Rows.Sum(r => r.Counted), Rows.Sum(r => r.Lost), Rows.Sum(r => r.Doubled));

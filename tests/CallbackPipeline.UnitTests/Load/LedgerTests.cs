@@ -109,4 +109,45 @@ public sealed class LedgerTests
         Assert.Equal(passed, new Verification([row]).Passed);
         Assert.False(new Verification([row with { Lost = 0, Doubled = 0, Uncertain = 0 }]) { MovedAfterMatching = true }.Passed);
     }
+
+    private static readonly TimeZoneInfo Kolkata = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
+
+    [Fact]
+    public void DayExpectations_PutAnEventOnItsOwnTimesDay_InTheAccountsZone()
+    {
+        var ledger = new Ledger(Kolkata);
+        // 19:00 UTC is 00:30 the next day in Kolkata.
+        var evening = new DateTimeOffset(2026, 12, 4, 19, 0, 0, TimeSpan.Zero);
+        ledger.Accept([Key("delivered", "m1")], [new(null, null, null, evening)], evening, evening.AddSeconds(1));
+
+        var (byDay, anyDay) = ledger.DayExpectations()[(Provider, "delivered")];
+
+        Assert.Equal(new Dictionary<DateOnly, long> { [new DateOnly(2026, 12, 5)] = 1 }, byDay);
+        Assert.Equal(0, anyDay);
+    }
+
+    [Theory]
+    [InlineData("2026-12-04T10:00:00Z", "2026-12-04T10:00:02Z", "2026-12-04")]
+    [InlineData("2026-12-04T18:29:59Z", "2026-12-04T18:30:01Z", null)]
+    public void AnEventTimedByThePipeline_IsOnItsDay_UnlessItsRequestStraddledMidnight(string built, string answered, string? day)
+    {
+        var ledger = new Ledger(Kolkata);
+        ledger.Accept([Key("sent", "m1")], [], DateTimeOffset.Parse(built), DateTimeOffset.Parse(answered));
+
+        var (byDay, anyDay) = ledger.DayExpectations()[(Provider, "sent")];
+
+        Assert.Equal(day is null ? [] : new Dictionary<DateOnly, long> { [DateOnly.Parse(day)] = 1 }, byDay);
+        Assert.Equal(day is null ? 1 : 0, anyDay);
+    }
+
+    [Fact]
+    public void ACounterOnTheWrongDay_IsAMismatchOnBothDays_AndOneThatMayBeOnEitherIsNot()
+    {
+        DateOnly d1 = new(2026, 12, 4), d2 = new(2026, 12, 5);
+        var expected = new Dictionary<DateOnly, long> { [d1] = 3, [d2] = 1 };
+
+        Assert.Equal([d1, d2], DayMismatch.Of(Provider, "sent", expected, 0, new() { [d1] = 2, [d2] = 2 }).Select(m => m.Day));
+        Assert.Empty(DayMismatch.Of(Provider, "sent", expected, 1, new() { [d1] = 3, [d2] = 2 }));
+        Assert.Single(DayMismatch.Of(Provider, "sent", expected, 1, new() { [d1] = 3, [d2] = 3 }));
+    }
 }
