@@ -38,6 +38,8 @@ public static class AccountEndpoints
 
     private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> UpdateAsync(string accountId, UpdateAccountRequest request, AccountStore accounts, CancellationToken ct)
     {
+        // 404 before 400, as for the account's keys.
+        if (await accounts.GetAsync(accountId, ct) is null) return NoAccount();
         var errors = new Dictionary<string, string[]>();
         Names.Check(request.Name, errors, required: false);
         CheckZone(request.TimeZone, errors, required: false);

@@ -72,7 +72,7 @@ public static class EventEndpoints
         var now = clock.GetUtcNow();
         var events = items.Select(e =>
         {
-            var time = EventClock.Effective(e.Timestamp, now);
+            var time = EventClock.Effective(e.Time, now);
             var kind = e.Type == "sent" ? EventKind.Sent : EventKind.Failed;
             return new CallbackEvent(e.ProviderId!, kind, e.MessageId!, null, time.ToUnixTimeSeconds(), EventClock.DayIn(time, providers[e.ProviderId!]!.Zone))
             {
@@ -87,6 +87,7 @@ public static class EventEndpoints
         string.IsNullOrEmpty(e.ProviderId) ? "providerId is required"
         : e.MessageId is not { Length: > 0 and <= GenericCallbackParser.MaxMessageIdLength } ? $"messageId is required: 1 to {GenericCallbackParser.MaxMessageIdLength} characters"
         : e.Type is not ("sent" or "failed") ? "type must be sent or failed"
+        : e.HasTimestamp && e.Time is null ? "timestamp must be RFC 3339 with its offset, e.g. 2026-11-27T10:15:00+05:30"
         : e.ErrorCode is { ValueKind: not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null) } ? "errorCode must be a string or a number"
         : e.Country is not null && !Countries.IsCountry(e.Country) ? $"country must be an ISO 3166-1 alpha-2 code in capitals, e.g. IN; got '{e.Country}'"
         : e.To is not null && !TestSmsEndpoints.IsPossibleE164(e.To) ? "to must be a possible phone number in E.164 form, e.g. +15005550006"

@@ -66,6 +66,7 @@ public static class ApiRegistration
 
     public static WebApplication MapApi(this WebApplication app)
     {
+        app.UseKeyChecks();
         app.MapDashboard();
         app.MapOpenApiDocument();
         app.MapMe();

@@ -1,13 +1,15 @@
 using CallbackPipeline.Core.Providers;
 using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Providers;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallbackPipeline.Api.Providers;
 
 /// <summary>
 /// The rules of "Edit settings": settings and secrets merge key by key (null removes an optional value), the kind
-/// never changes, archived providers cannot be edited, and a rotated callback token keeps working for a grace period.
+/// never changes, archived providers cannot be edited, a rotated callback token keeps working for a grace period, and
+/// an edit that moves the URL a send goes to onto another host gives again the secrets sent there.
 /// </summary>
 public sealed record ProviderEdit(ProviderRecord? Updated, ProblemHttpResult? Failure)
 {
@@ -27,6 +29,14 @@ public sealed record ProviderEdit(ProviderRecord? Updated, ProblemHttpResult? Fa
         if (spec.HasCallbackToken && request.Secrets is { } patch && patch.ContainsKey(ProviderKindSpec.CallbackToken) && patch[ProviderKindSpec.CallbackToken] is null)
         {
             errors["secrets.callbackToken"] = ["cannot be removed; use \"rotate\": [\"callbackToken\"] to replace it"];
+        }
+
+        if (spec.SecretsGoTo is var (url, sent) && !SameHost(current.Settings[url], settings[url]))
+        {
+            foreach (var secret in sent.Where(s => current.Secrets[s] is not null && request.Secrets?.ContainsKey(s) != true))
+            {
+                errors[$"secrets.{secret}"] = [$"give it again with the new settings.{url}: it is sent there"];
+            }
         }
 
         var (previousToken, previousExpires) = (current.PreviousToken, current.PreviousTokenExpiresAt);
@@ -55,4 +65,14 @@ public sealed record ProviderEdit(ProviderRecord? Updated, ProblemHttpResult? Fa
     }
 
     private static ProviderEdit Fail(ProblemHttpResult problem) => new(null, problem);
+
+    /// <summary>Whether a URL setting still sends to the scheme, host and port it did (or now sends nowhere).</summary>
+    private static bool SameHost(JsonNode? before, JsonNode? after)
+    {
+        static Uri? Parse(JsonNode? node) =>
+            node?.GetValueKind() == System.Text.Json.JsonValueKind.String && Uri.TryCreate(node.GetValue<string>(), UriKind.Absolute, out var uri) ? uri : null;
+        var (was, now) = (Parse(before), Parse(after));
+        return now is null
+            || (was is not null && Uri.Compare(was, now, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
+    }
 }

@@ -109,7 +109,7 @@ public static class ProviderEndpoints
 
         return await store.MarkDefaultAsync(caller.AccountId, id, ct) switch
         {
-            ProviderChange.Done => TypedResults.Ok(ProviderView.From((await store.GetAsync(caller.AccountId, id, ct))!, urls, admin: true)),
+            ProviderChange.Done => await ChangedAsync(store, caller, id, urls, ct),
             ProviderChange.Archived => Problems.Conflict("An archived provider cannot be the default."),
             _ => NoProvider(),
         };
@@ -126,7 +126,7 @@ public static class ProviderEndpoints
         directory.Invalidate(id);
         return change switch
         {
-            ProviderChange.Done => TypedResults.Ok(ProviderView.From((await store.GetAsync(caller.AccountId, id, ct))!, urls, admin: true)),
+            ProviderChange.Done => await ChangedAsync(store, caller, id, urls, ct),
             ProviderChange.Archived => Problems.Conflict("The provider is already archived; archiving cannot be undone."),
             _ => NoProvider(),
         };
@@ -147,13 +147,19 @@ public static class ProviderEndpoints
             await cleaner.ForgetAsync(id, ct);
             await store.MarkCleanedAsync(id, ct);
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The provider is gone from PostgreSQL, the source of truth; the flusher finishes the Redis clean-up.
+            // The provider is gone from PostgreSQL, the source of truth: the delete is done whatever Redis answered, and
+            // the flusher finishes the Redis clean-up from its list of pending work.
             logger.CleanupDeferred(id, e);
         }
         return TypedResults.NoContent();
     }
+
+    /// <summary>The provider as a change left it; 404 when a delete came in between.</summary>
+    private static async Task<Results<Ok<ProviderView>, ProblemHttpResult>> ChangedAsync(
+        ProviderStore store, Caller caller, string id, PublicUrls urls, CancellationToken ct) =>
+        await store.GetAsync(caller.AccountId, id, ct) is { } changed ? TypedResults.Ok(ProviderView.From(changed, urls, admin: true)) : NoProvider();
 
     internal static ProblemHttpResult NoProvider() => Problems.NotFound("No such provider in this account.");
 

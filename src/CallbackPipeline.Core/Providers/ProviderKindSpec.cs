@@ -10,12 +10,14 @@ public sealed class ProviderKindSpec
 {
     public const string CallbackToken = "callbackToken";
 
-    private ProviderKindSpec(ProviderKind kind, FieldSpec[] settings, FieldSpec[] secrets, string[][]? oneOfSettings = null)
+    private ProviderKindSpec(
+        ProviderKind kind, FieldSpec[] settings, FieldSpec[] secrets, string[][]? oneOfSettings = null, (string Url, string[] Secrets)? secretsGoTo = null)
     {
         Kind = kind;
         Settings = settings;
         Secrets = secrets;
         OneOfSettings = oneOfSettings ?? [];
+        SecretsGoTo = secretsGoTo;
     }
 
     public ProviderKind Kind { get; }
@@ -26,6 +28,13 @@ public sealed class ProviderKindSpec
 
     /// <summary>Groups of settings of which at least one must be present (Twilio's <c>from</c> or <c>messagingServiceSid</c>).</summary>
     public IReadOnlyList<string[]> OneOfSettings { get; }
+
+    /// <summary>
+    /// The setting whose URL a send (Send Test SMS) goes to, when a provider sets it rather than the host's
+    /// configuration, and the secrets that go there with it: an edit that points the URL at another host must give them
+    /// again, or whoever sets the URL could have the stored secrets sent to a host of their choosing.
+    /// </summary>
+    public (string Url, string[] Secrets)? SecretsGoTo { get; }
 
     /// <summary>Whether this kind carries a generated URL token.</summary>
     public bool HasCallbackToken => Secrets.Any(s => s.Name == CallbackToken);
@@ -61,7 +70,8 @@ public sealed class ProviderKindSpec
                 FieldSpec.OneOf("sendMethod", "GET", "POST"),
                 FieldSpec.Text("sendBodyTemplate", maxLength: 10_000),
             ],
-            [Token, new("signingSecret", false, FieldChecks.StandardWebhooksSecret), new("sendHeaders", false, FieldChecks.StringMap)]),
+            [Token, new("signingSecret", false, FieldChecks.StandardWebhooksSecret), new("sendHeaders", false, FieldChecks.StringMap)],
+            secretsGoTo: ("sendUrl", ["sendHeaders"])),
         [ProviderKind.Twilio] = new(ProviderKind.Twilio,
             [
                 FieldSpec.Pattern("accountSid", "^AC[0-9a-fA-F]{32}$", "AC followed by 32 hex digits", required: true),
@@ -82,7 +92,8 @@ public sealed class ProviderKindSpec
             [FieldSpec.Text("authToken", required: true, maxLength: 200)]),
         [ProviderKind.Infobip] = new(ProviderKind.Infobip,
             [FieldSpec.HttpUrl("baseUrl", required: true), FieldSpec.Text("from", required: true, maxLength: 32)],
-            [FieldSpec.Text("apiKey", required: true, maxLength: 200), Token]),
+            [FieldSpec.Text("apiKey", required: true, maxLength: 200), Token],
+            secretsGoTo: ("baseUrl", ["apiKey"])),
         [ProviderKind.Telnyx] = new(ProviderKind.Telnyx,
             [
                 FieldSpec.Text("from", required: true, maxLength: 32),

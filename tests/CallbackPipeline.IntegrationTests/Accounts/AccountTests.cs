@@ -81,6 +81,9 @@ public sealed class AccountTests(PipelineApp app) : IClassFixture<PipelineApp>
         using var op = app.Operator();
         Assert.Equal(HttpStatusCode.NotFound, (await op.GetAsync("/v1/accounts/acc_nope")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await op.PostAsJsonAsync("/v1/accounts/acc_nope/keys", new { name = "k", role = "read" })).StatusCode);
+        // 404 before 400: a bad change to an account that does not exist.
+        Assert.Equal(HttpStatusCode.NotFound, (await op.PatchAsJsonAsync("/v1/accounts/acc_nope", new { timeZone = "Mars/Olympus" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await op.PostAsJsonAsync("/v1/accounts/acc_nope/keys", new { name = "", role = "owner" })).StatusCode);
     }
 
     [Fact]

@@ -43,6 +43,25 @@ public sealed class SentEventTests(PipelineApp app) : IClassFixture<PipelineApp>
     }
 
     [Fact]
+    public async Task ATimestampWithoutItsOffset_IsRefused_NamingTheItem()
+    {
+        var account = await app.CreateAccountAsync();
+        var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
+        var response = await account.PostEventsAsync(
+            new { providerId = id, messageId = "zoned", type = "sent", timestamp = "2026-11-27T10:15:00+05:30" },
+            new { providerId = id, messageId = "utc", type = "sent", timestamp = "2026-11-27T04:45:00.250Z" },
+            new { providerId = id, messageId = "local", type = "sent", timestamp = "2026-11-27T10:15:00" },
+            new { providerId = id, messageId = "date", type = "sent", timestamp = "2026-11-27" },
+            new { providerId = id, messageId = "number", type = "sent", timestamp = (object)1764218100 });
+        var errors = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!.AsObject();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["2", "3", "4"], errors.Select(e => e.Key).Order());
+        Assert.Contains("RFC 3339", errors["2"]![0]!.GetValue<string>());
+        await AssertNothingCountedAsync(account, id);
+    }
+
+    [Fact]
     public async Task MoreThanAThousandEvents_IsRefused()
     {
         var account = await app.CreateAccountAsync();

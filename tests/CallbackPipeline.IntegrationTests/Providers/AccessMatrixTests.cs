@@ -68,6 +68,57 @@ public sealed class AccessMatrixTests(PipelineApp app) : IClassFixture<PipelineA
         Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync($"/v1/providers/{id}")).StatusCode);
     }
 
+    /// <summary>
+    /// The key is checked before the body is read: without a valid key, malformed JSON, a wrong content type or an
+    /// oversized body is still 401 (and an account key on an operator route 403), on every route that takes a body.
+    /// </summary>
+    [Theory]
+    [InlineData("application/json", "{not json", 10)]
+    [InlineData("text/plain", "hello", 10)]
+    [InlineData("application/json", "", 2_000_000)]
+    public async Task WithoutAValidKey_ABadBodyIsStill401(string contentType, string text, int size)
+    {
+        var account = await app.CreateAccountAsync();
+        var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
+        (string Method, string Path)[] routes =
+        [
+            ("POST", "/v1/accounts"), ("PATCH", $"/v1/accounts/{account.Id}"), ("POST", $"/v1/accounts/{account.Id}/keys"),
+            ("POST", "/v1/providers"), ("PUT", $"/v1/providers/{id}/settings"), ("POST", $"/v1/providers/{id}/test-sms"), ("POST", "/v1/events"),
+        ];
+        var body = text.Length > 0 ? text : new string('x', size);
+        var results = new List<string>();
+        foreach (var (method, path) in routes)
+        {
+            using var none = app.ClientWithKey(null);
+            using var wrong = app.ClientWithKey("cbp_not-a-key-of-anyone-0123456789abcdef");
+            foreach (var (who, client) in new[] { ("none", none), ("wrong", wrong) })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, null, contentType) };
+                Expect(results, method, path, who, HttpStatusCode.Unauthorized, (await client.SendAsync(request)).StatusCode);
+            }
+            if (path.StartsWith("/v1/accounts", StringComparison.Ordinal))
+            {
+                using var reader = account.Reader();
+                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, null, contentType) };
+                Expect(results, method, path, "account key", HttpStatusCode.Forbidden, (await reader.SendAsync(request)).StatusCode);
+            }
+        }
+        Assert.Empty(results);
+    }
+
+    [Theory]
+    [InlineData("application/json", "{not json", HttpStatusCode.BadRequest)]
+    [InlineData("text/plain", "{}", HttpStatusCode.UnsupportedMediaType)]
+    public async Task WithAValidKey_TheBodyIsJudgedAfterIt(string contentType, string body, HttpStatusCode expected)
+    {
+        var account = await app.CreateAccountAsync();
+        using var admin = account.Admin();
+
+        var response = await admin.PostAsync("/v1/providers", new StringContent(body, null, contentType));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     private static void Expect(List<string> results, string method, string path, string who, HttpStatusCode expected, HttpStatusCode actual)
     {
         if (expected != actual) results.Add($"{method} {path} {who}: expected {(int)expected}, got {(int)actual}");
