@@ -328,12 +328,15 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     public async Task EditSettings_SendsATestSmsAndSavesTheName()
     {
         var account = await app.CreateAccountAsync();
-        await account.CreateProviderAsync(name: "Editable");
+        var provider = await account.CreateProviderAsync(name: "Editable");
         var page = await app.SignedInPageAsync(account.AdminKey);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Actions for Editable" }).ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Edit settings" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
+        // The URL to give the provider, with its token, as the API shows it to admin keys.
+        await Assertions.Expect(dialog.GetByLabel("Callback URL")).ToHaveValueAsync(provider["callbackUrl"]!.GetValue<string>());
+        Assert.Contains("?token=", provider["callbackUrl"]!.GetValue<string>());
         await dialog.GetByLabel("To (E.164)").FillAsync("not-a-number");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Send Test SMS" }).ClickAsync();
         await Assertions.Expect(dialog.Locator("#test-result")).ToContainTextAsync("E.164");

@@ -142,6 +142,7 @@ function openEdit(provider) {
   $("edit-error").hidden = true;
   $("edit-name").value = provider.name;
   $("edit-callbacks").checked = provider.deliveryCallbacks;
+  $("edit-callback-url").value = provider.callbackUrl;
   $("test-result").textContent = "";
   const field = (section, name, value, placeholder) => element("div", { class: "field" },
     element("label", { for: `edit-${section}-${name}`, text: name }),
