@@ -25,25 +25,13 @@ public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<H
         var today = EventClock.DayIn(harness.Clock.GetUtcNow(), TimeZoneInfo.Utc);
         await counters.ApplyAsync([harness.Event(id, EventKind.Sent, "m1"), harness.Event(id, EventKind.Delivered, "m1"), harness.Event(id, EventKind.Sent, "m2")], CancellationToken.None);
 
-        var redis = harness.Get<IConnectionMultiplexer>();
-        var slot = redis.HashSlot(harness.Get<RedisKeys>().Provider(id).Dirty);
-        var cluster = (await Polling.UntilAsync(
-            () => Task.FromResult(redis.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ClusterConfiguration is not null).ToList()),
-            servers => servers.Count >= 2))[0].ClusterConfiguration!;
-        var source = cluster.GetBySlot(slot)!;
-        var target = cluster.Nodes.First(n => !n.IsReplica && n.NodeId != source.NodeId);
-        var from = redis.GetServer(source.EndPoint!);
-        var to = redis.GetServer(target.EndPoint!);
-        var keys = ((RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 10_000))!).Select(k => (string)k!).ToList();
-        Assert.True(keys.Count >= 4, $"{keys.Count} keys in the slot");
         var batch = new[] { harness.Event(id, EventKind.Delivered, "m1"), harness.Event(id, EventKind.Delivered, "m2"), harness.Event(id, EventKind.Sent, "m3") };
-
-        await to.ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", source.NodeId);
-        await from.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", target.NodeId);
+        var move = await SlotMove.StartAsync(harness, id);
         try
         {
+            Assert.True(move.Keys.Count >= 4, $"{move.Keys.Count} keys in the slot");
             // Half the keys moved, as a reshard in progress leaves them.
-            await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 0));
+            await move.MigrateAsync(move.Keys.Where((_, i) => i % 2 == 0));
 
             var counting = await Assert.ThrowsAnyAsync<Exception>(() => counters.ApplyAsync(batch, CancellationToken.None));
             var cutting = await Assert.ThrowsAnyAsync<Exception>(() => flush.CutAsync(id, CancellationToken.None));
@@ -52,12 +40,7 @@ public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<H
         }
         finally
         {
-            // The move is finished whatever happened, so the cluster the other tests share stays whole.
-            await MigrateAsync(from, target, keys.Where((_, i) => i % 2 == 1));
-            foreach (var node in cluster.Nodes.Where(n => !n.IsReplica))
-            {
-                await redis.GetServer(node.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", target.NodeId);
-            }
+            await move.FinishAsync();
         }
 
         var applied = await Polling.UntilAsync(() => TryApplyAsync(counters, batch), r => r is not null);
@@ -84,25 +67,13 @@ public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<H
         await counters.ApplyAsync([harness.Event(id, EventKind.Sent, "m2"), harness.Event(id, EventKind.Sent, "m3")], CancellationToken.None);
         Assert.Equal(3, (await harness.ServedAsync(id, today, today)).Sent);
 
-        var redis = harness.Get<IConnectionMultiplexer>();
-        var provider = harness.Get<RedisKeys>().Provider(id);
-        var slot = redis.HashSlot(provider.Dirty);
-        var cluster = (await Polling.UntilAsync(
-            () => Task.FromResult(redis.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ClusterConfiguration is not null).ToList()),
-            servers => servers.Count >= 2))[0].ClusterConfiguration!;
-        var source = cluster.GetBySlot(slot)!;
-        var target = cluster.Nodes.First(n => !n.IsReplica && n.NodeId != source.NodeId);
-        var from = redis.GetServer(source.EndPoint!);
-        var keys = ((RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 10_000))!).Select(k => (string)k!).ToList();
-        var counts = provider.CounterPrefix + ProviderKeys.DayText(today);
-        Assert.Contains(counts, keys);
-
-        await redis.GetServer(target.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", source.NodeId);
-        await from.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", target.NodeId);
+        var counts = harness.Get<RedisKeys>().Provider(id).CounterPrefix + ProviderKeys.DayText(today);
+        var move = await SlotMove.StartAsync(harness, id);
         try
         {
+            Assert.Contains(counts, move.Keys);
             // The day's counts moved first; the batch, its count and the dirty days are still on the source.
-            await MigrateAsync(from, target, [counts]);
+            await move.MigrateAsync([counts]);
 
             var reading = await Assert.ThrowsAnyAsync<Exception>(() => harness.ServedAsync(id, today, today));
             // Refused as a slot in motion (the stats answer 503, try again), not as a script error (500).
@@ -110,11 +81,7 @@ public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<H
         }
         finally
         {
-            await MigrateAsync(from, target, keys.Where(k => k != counts));
-            foreach (var node in cluster.Nodes.Where(n => !n.IsReplica))
-            {
-                await redis.GetServer(node.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", target.NodeId);
-            }
+            await move.FinishAsync();
         }
 
         Assert.Equal(3, (await Polling.UntilAsync(() => TryServeAsync(harness, id, today), c => c is not null))!.Value.Sent);
@@ -132,12 +99,47 @@ public sealed class SlotMigrationTests(HarnessFixture fixture) : IClassFixture<H
         }
     }
 
-    private static async Task MigrateAsync(IServer from, ClusterNode target, IEnumerable<string> keys)
+    /// <summary>
+    /// A provider's slot being moved to another primary, as a reshard does: importing there, migrating here, its keys
+    /// moved one by one (<see cref="MigrateAsync"/>) until <see cref="FinishAsync"/> moves the rest and gives the slot
+    /// to the target on every primary, so the cluster the other tests share stays whole.
+    /// </summary>
+    private sealed record SlotMove(IConnectionMultiplexer Redis, int Slot, ClusterConfiguration Cluster, IServer From, ClusterNode Target, List<string> Keys)
     {
-        var endpoint = (System.Net.IPEndPoint)target.EndPoint!;
-        foreach (var key in keys)
+        private readonly HashSet<string> moved = new(StringComparer.Ordinal);
+
+        public static async Task<SlotMove> StartAsync(StorageHarness harness, string providerId)
         {
-            await from.ExecuteAsync("MIGRATE", endpoint.Address.ToString(), endpoint.Port, key, 0, 5000);
+            var redis = harness.Get<IConnectionMultiplexer>();
+            var slot = redis.HashSlot(harness.Get<RedisKeys>().Provider(providerId).Dirty);
+            var cluster = (await Polling.UntilAsync(
+                () => Task.FromResult(redis.GetServers().Where(s => s.IsConnected && !s.IsReplica && s.ClusterConfiguration is not null).ToList()),
+                servers => servers.Count >= 2))[0].ClusterConfiguration!;
+            var source = cluster.GetBySlot(slot)!;
+            var target = cluster.Nodes.First(n => !n.IsReplica && n.NodeId != source.NodeId);
+            var from = redis.GetServer(source.EndPoint!);
+            var keys = ((RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 10_000))!).Select(k => (string)k!).ToList();
+            await redis.GetServer(target.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", source.NodeId);
+            await from.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", target.NodeId);
+            return new SlotMove(redis, slot, cluster, from, target, keys);
+        }
+
+        public async Task MigrateAsync(IEnumerable<string> keys)
+        {
+            var endpoint = (System.Net.IPEndPoint)Target.EndPoint!;
+            foreach (var key in keys.Where(moved.Add))
+            {
+                await From.ExecuteAsync("MIGRATE", endpoint.Address.ToString(), endpoint.Port, key, 0, 5000);
+            }
+        }
+
+        public async Task FinishAsync()
+        {
+            await MigrateAsync(Keys);
+            foreach (var node in Cluster.Nodes.Where(n => !n.IsReplica))
+            {
+                await Redis.GetServer(node.EndPoint!).ExecuteAsync("CLUSTER", "SETSLOT", Slot, "NODE", Target.NodeId);
+            }
         }
     }
 
