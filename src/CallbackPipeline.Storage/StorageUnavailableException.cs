@@ -20,6 +20,9 @@ public sealed class StorageUnavailableException : Exception
     /// <summary><c>PostgreSQL</c>, <c>Redis</c> or <c>Service Bus</c>.</summary>
     public string Dependency { get; }
 
+    /// <summary>The error prefixes of a Redis that answers but cannot serve for now.</summary>
+    private static readonly string[] TransientRedisErrors = ["LOADING", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "OOM", "MISCONF", "READONLY", "NOREPLICAS", "BUSY "];
+
     /// <summary>Whether <paramref name="exception"/> is an outage: this exception, or a driver's failure <see cref="From"/> turns into it.</summary>
     public static bool IsOutage(Exception exception) => exception is StorageUnavailableException || From(exception) is not null;
 
@@ -31,9 +34,10 @@ public sealed class StorageUnavailableException : Exception
         // The database is not there: dropped and being restored, or not created yet.
         PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => new("PostgreSQL", exception),
         RedisConnectionException or RedisTimeoutException => new("Redis", exception),
-        // A Redis that is starting (loading its AOF), failing over or resharding answers these until it is back.
-        RedisServerException { Message: var m } when m.StartsWith("LOADING", StringComparison.Ordinal) || m.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-            || m.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) || m.StartsWith("TRYAGAIN", StringComparison.Ordinal) => new("Redis", exception),
+        // A Redis that is starting (loading its AOF), failing over or resharding answers these until it is back; one that
+        // is full (OOM under noeviction), cannot persist (MISCONF), is read-only for a failover (READONLY), lacks its
+        // replicas (NOREPLICAS) or runs a long script (BUSY) refuses writes until the condition passes.
+        RedisServerException { Message: var m } when TransientRedisErrors.Any(e => m.StartsWith(e, StringComparison.Ordinal)) => new("Redis", exception),
         ServiceBusException { IsTransient: true } or ServiceBusException { Reason: ServiceBusFailureReason.ServiceCommunicationProblem } => new("Service Bus", exception),
         _ => null,
     };
