@@ -1,5 +1,7 @@
 using CallbackPipeline.Api.Auth;
+using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallbackPipeline.Api.Admin;
@@ -19,13 +21,20 @@ public static class DeadLetterEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<ReplayAnswer>, ProblemHttpResult>> ReplayAsync(string id, IDeadLetterStore store, CancellationToken ct) =>
-        await store.ReplayAsync(id, ct) switch
+    private static async Task<Results<Ok<ReplayAnswer>, ProblemHttpResult>> ReplayAsync(
+        string id, IDeadLetterStore store, TimeProvider clock, IOptions<CountingOptions> counting, CancellationToken ct)
+    {
+        // The counting script's own rule: an event older than the window may have lost its dedup record, so it counts nothing.
+        var oldest = clock.GetUtcNow().ToUnixTimeSeconds() - (long)counting.Value.DedupWindow.TotalSeconds;
+        return await store.ReplayAsync(id, e => e.EventTime >= oldest, ct) switch
         {
             ReplayOutcome.Replayed => TypedResults.Ok(new ReplayAnswer(id, true)),
             ReplayOutcome.Unreadable => Problems.Conflict("The message's payload cannot be read, so it cannot be replayed; it stays for inspection."),
+            ReplayOutcome.TooLate => Problems.Conflict(
+                "Every event of the message is older than the dedup window (Counting:DedupWindow): replayed, it would count nothing; it stays for inspection."),
             _ => Problems.NotFound("No such dead letter."),
         };
+    }
 }
 
 public sealed record ReplayAnswer(string Id, bool Replayed);

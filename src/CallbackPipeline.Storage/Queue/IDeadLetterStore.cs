@@ -1,3 +1,5 @@
+using CallbackPipeline.Core.Events;
+
 namespace CallbackPipeline.Storage.Queue;
 
 /// <summary>Dead-lettered messages, for operators: what is there and why, and putting a message back on the queue.</summary>
@@ -5,8 +7,11 @@ public interface IDeadLetterStore
 {
     Task<IReadOnlyList<DeadLetter>> ListAsync(int count, CancellationToken cancellationToken);
 
-    /// <summary>Queues the message's events again and removes it from the dead letters. Replaying twice counts nothing twice.</summary>
-    Task<ReplayOutcome> ReplayAsync(string id, CancellationToken cancellationToken);
+    /// <summary>
+    /// Queues the message's events again and removes it from the dead letters, unless none of them is
+    /// <paramref name="countable"/> (then it stays: <see cref="ReplayOutcome.TooLate"/>). Replaying twice counts nothing twice.
+    /// </summary>
+    Task<ReplayOutcome> ReplayAsync(string id, Func<CallbackEvent, bool> countable, CancellationToken cancellationToken);
 }
 
 /// <param name="Id">The dead-letter entry's id (what replay takes).</param>
@@ -22,4 +27,7 @@ public enum ReplayOutcome
     Replayed,
     NotFound,
     Unreadable,
+
+    /// <summary>Every event is older than the dedup window: queued again it would count nothing, so the letter stays.</summary>
+    TooLate,
 }

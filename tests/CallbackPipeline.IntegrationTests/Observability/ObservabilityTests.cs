@@ -161,4 +161,29 @@ public sealed class ObservabilityTests(PipelineApp app) : IClassFixture<Pipeline
             .ToDictionary(c => c!["country"]!.GetValue<string>(), c => (Sent: c!["sent"]!.GetValue<long>(), Failed: c!["failed"]!.GetValue<long>()));
         Assert.Equal(new Dictionary<string, (long, long)> { ["BR"] = (1, 1), ["IN"] = (1, 0) }, countries);
     }
+
+    [Fact]
+    public async Task ADeadLetterWhoseEventsArePastTheWindow_IsNotReplayed_AndStays_AndABadIdIsNoDeadLetter()
+    {
+        var account = await app.CreateAccountAsync();
+        var id = (await account.CreateProviderAsync())["id"]!.GetValue<string>();
+        var old = DateTimeOffset.UtcNow.AddDays(-8);
+        await app.Services.GetRequiredService<IEventQueue>().DeadLetterAsync(new QueueDelivery("0-2", null, null, 1, QueuePayload.Write(
+            [new CallbackEvent(id, EventKind.Delivered, "too-old", null, old.ToUnixTimeSeconds(), DateOnly.FromDateTime(old.UtcDateTime))])),
+            "test: set aside by hand", CancellationToken.None);
+        using var op = app.Operator();
+        var entry = JsonNode.Parse(await op.GetStringAsync("/v1/admin/dead-letters"))!.AsArray().Single(e => e!["messageId"]!.GetValue<string>() == "0-2")!;
+        var entryId = entry["id"]!.GetValue<string>();
+
+        var replay = await op.PostAsync($"/v1/admin/dead-letters/{entryId}/replay", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
+        Assert.Contains("dedup window", await replay.Content.ReadAsStringAsync());
+        Assert.Contains(JsonNode.Parse(await op.GetStringAsync("/v1/admin/dead-letters"))!.AsArray(), e => e!["id"]!.GetValue<string>() == entryId);
+        foreach (var bad in new[] { "not-an-id", entryId.Split('-')[0], "99999999999999999999999-0" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await op.PostAsync($"/v1/admin/dead-letters/{bad}/replay", null)).StatusCode);
+        }
+        Assert.Contains(JsonNode.Parse(await op.GetStringAsync("/v1/admin/dead-letters"))!.AsArray(), e => e!["id"]!.GetValue<string>() == entryId);
+    }
 }

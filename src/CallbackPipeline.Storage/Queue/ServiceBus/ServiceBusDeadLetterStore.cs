@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using CallbackPipeline.Core.Events;
 using Microsoft.Extensions.Options;
 
 namespace CallbackPipeline.Storage.Queue.ServiceBus;
@@ -30,7 +31,7 @@ public sealed class ServiceBusDeadLetterStore(ServiceBusClient client, IEventQue
         }
     }
 
-    public async Task<ReplayOutcome> ReplayAsync(string id, CancellationToken cancellationToken)
+    public async Task<ReplayOutcome> ReplayAsync(string id, Func<CallbackEvent, bool> countable, CancellationToken cancellationToken)
     {
         try
         {
@@ -46,6 +47,7 @@ public sealed class ServiceBusDeadLetterStore(ServiceBusClient client, IEventQue
                     var found = batch.FirstOrDefault(m => m.SequenceNumber == sequenceNumber);
                     if (found is null) continue;
                     if (QueuePayload.TryRead(found.Body.ToMemory().Span) is not { } events) return ReplayOutcome.Unreadable;
+                    if (!events.Any(countable)) return ReplayOutcome.TooLate;
                     await queue.EnqueueAsync(events, null, cancellationToken);
                     await deadLetters.Value.CompleteMessageAsync(found, cancellationToken);
                     taken.Remove(found);

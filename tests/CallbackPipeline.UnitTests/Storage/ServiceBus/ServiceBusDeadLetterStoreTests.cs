@@ -63,7 +63,7 @@ public sealed class ServiceBusDeadLetterStoreTests
             .Callback<IReadOnlyList<CallbackEvent>, string?, CancellationToken>((e, _, _) => queued = e)
             .Returns(Task.CompletedTask);
 
-        Assert.Equal(ReplayOutcome.Replayed, await store.ReplayAsync("3", CancellationToken.None));
+        Assert.Equal(ReplayOutcome.Replayed, await store.ReplayAsync("3", _ => true, CancellationToken.None));
 
         Assert.Equal(["z-1", "z-2"], queued!.Select(e => e.MessageId));
         deadLetters.Verify(r => r.CompleteMessageAsync(target, It.IsAny<CancellationToken>()), Times.Once);
@@ -79,7 +79,7 @@ public sealed class ServiceBusDeadLetterStoreTests
         queue.Setup(q => q.EnqueueAsync(It.IsAny<IReadOnlyList<CallbackEvent>>(), null, It.IsAny<CancellationToken>()))
             .ThrowsAsync(new QueueUnavailableException("full"));
 
-        await Assert.ThrowsAsync<QueueUnavailableException>(() => store.ReplayAsync("3", CancellationToken.None));
+        await Assert.ThrowsAsync<QueueUnavailableException>(() => store.ReplayAsync("3", _ => true, CancellationToken.None));
 
         deadLetters.Verify(r => r.CompleteMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<CancellationToken>()), Times.Never);
         deadLetters.Verify(r => r.AbandonMessageAsync(target, null, It.IsAny<CancellationToken>()), Times.Once);
@@ -96,7 +96,7 @@ public sealed class ServiceBusDeadLetterStoreTests
             .ReturnsAsync([unreadable])
             .ReturnsAsync([]);
 
-        Assert.Equal(outcome, await store.ReplayAsync(id, CancellationToken.None));
+        Assert.Equal(outcome, await store.ReplayAsync(id, _ => true, CancellationToken.None));
 
         queue.Verify(q => q.EnqueueAsync(It.IsAny<IReadOnlyList<CallbackEvent>>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
         deadLetters.Verify(r => r.CompleteMessageAsync(It.IsAny<ServiceBusReceivedMessage>(), It.IsAny<CancellationToken>()), Times.Never);
