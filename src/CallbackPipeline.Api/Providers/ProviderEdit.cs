@@ -1,7 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CallbackPipeline.Core.Providers;
 using CallbackPipeline.Storage;
 using CallbackPipeline.Storage.Providers;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallbackPipeline.Api.Providers;
@@ -70,7 +71,7 @@ public sealed record ProviderEdit(ProviderRecord? Updated, ProblemHttpResult? Fa
     private static bool SameHost(JsonNode? before, JsonNode? after)
     {
         static Uri? Parse(JsonNode? node) =>
-            node?.GetValueKind() == System.Text.Json.JsonValueKind.String && Uri.TryCreate(node.GetValue<string>(), UriKind.Absolute, out var uri) ? uri : null;
+            node?.GetValueKind() == JsonValueKind.String && Uri.TryCreate(node.GetValue<string>(), UriKind.Absolute, out var uri) ? uri : null;
         var (was, now) = (Parse(before), Parse(after));
         return now is null
             || (was is not null && Uri.Compare(was, now, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
