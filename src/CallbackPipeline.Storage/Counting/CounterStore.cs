@@ -41,9 +41,12 @@ public sealed class CounterStore(ReplicatedWrites writes, RedisKeys keys, FlushI
                 .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
                 .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, traceParent ?? "", byKind)))
                 .ToList();
+            // Every call settles before anything is listed: one provider whose script fails must not keep the counts the
+            // others' scripts made off the flush index (their events come again with the failed ones, as duplicates).
+            await ((Task)Task.WhenAll(calls)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var results = calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result).ToList();
             var total = default(CountResult);
             var counted = new HashSet<string>(StringComparer.Ordinal);
-            var results = await Task.WhenAll(calls);
             foreach (var (providerId, result) in results)
             {
                 total += result;
@@ -52,6 +55,7 @@ public sealed class CounterStore(ReplicatedWrites writes, RedisKeys keys, FlushI
                 if (result.Applied + result.Duplicates + result.TooLate > 0) counted.Add(providerId);
             }
             await index.AddAsync(counted);
+            if (calls.FirstOrDefault(c => !c.IsCompletedSuccessfully) is { } failed) await failed;
             if (writes.Waits) await writes.ConfirmAsync([keys.FlushIndex, .. results.Select(r => (RedisKey)keys.Provider(r.ProviderId).Gone)]);
             return total;
         }
