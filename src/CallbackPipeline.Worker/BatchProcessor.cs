@@ -41,6 +41,7 @@ public sealed class BatchProcessor(
             "apply events", ActivityKind.Consumer, contexts.FirstOrDefault(), links: contexts.Skip(1).Select(c => new ActivityLink(c)));
         activity?.SetTag("messaging.batch.message_count", good.Count);
         var byKind = new KindTally();
+        var settled = new HashSet<string>(StringComparer.Ordinal);
         // When applying fails the messages are not given back: the consumer tries them again while they are its own,
         // after that they come again once their lock (Service Bus) or claim time (Redis Streams) runs out, and what was
         // counted before the failure counts nothing twice. Abandoning them would make Service Bus deliver them again at
@@ -49,19 +50,33 @@ public sealed class BatchProcessor(
         CountResult result;
         try
         {
-            result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, cancellationToken);
+            result = await counters.ApplyAsync(good.SelectMany(d => d.Events!), activity?.Id, byKind, settled, cancellationToken);
         }
-        catch (Exception e) when (!StorageUnavailableException.IsOutage(e))
+        catch (Exception e)
         {
-            // Not an outage: the batch's messages that were delivered too often have failed often enough.
-            foreach (var delivery in good.Where(d => d.DeliveryCount > options.Value.MaxDeliveries))
+            // The messages whose providers all counted are done: completed now, so a provider whose script fails holds
+            // up only its own messages, not those that share its batch.
+            var done = good.Where(d => d.Events!.All(ev => settled.Contains(ev.ProviderId))).ToList();
+            if (done.Count > 0) await queue.CompleteAsync(done, cancellationToken);
+            Record(byKind);
+            if (!StorageUnavailableException.IsOutage(e))
             {
-                await DeadLetterAsync(delivery, $"delivered {delivery.DeliveryCount} times without being applied", cancellationToken);
+                // Not an outage: the rest that were delivered too often have failed often enough.
+                foreach (var delivery in good.Except(done).Where(d => d.DeliveryCount > options.Value.MaxDeliveries))
+                {
+                    await DeadLetterAsync(delivery, $"delivered {delivery.DeliveryCount} times without being applied", cancellationToken);
+                }
             }
             throw;
         }
         await queue.CompleteAsync(good, cancellationToken);
+        Record(byKind);
+        metrics.EventsDropped.Add(result.Dropped);
+        return result;
+    }
 
+    private void Record(KindTally byKind)
+    {
         foreach (var (kind, applied, duplicates, tooLate) in byKind.Rows)
         {
             var tag = new KeyValuePair<string, object?>("event.kind", kind.ToString().ToLowerInvariant());
@@ -69,8 +84,6 @@ public sealed class BatchProcessor(
             metrics.EventsDeduplicated.Add(duplicates, tag);
             metrics.EventsTooLate.Add(tooLate, tag);
         }
-        metrics.EventsDropped.Add(result.Dropped);
-        return result;
     }
 
     /// <summary>

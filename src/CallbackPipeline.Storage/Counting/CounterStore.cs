@@ -24,23 +24,27 @@ public sealed class CounterStore(ReplicatedWrites writes, RedisKeys keys, FlushI
     public const int ArgsPerEvent = 8;
 
     public async Task<CountResult> ApplyAsync(IEnumerable<CallbackEvent> events, CancellationToken cancellationToken) =>
-        await ApplyAsync(events, null, null, cancellationToken);
+        await ApplyAsync(events, null, null, null, cancellationToken);
 
     /// <summary>
     /// Applies the events; <paramref name="byKind"/>, when given, receives what happened to each event by kind, and
-    /// <paramref name="traceParent"/> is kept with the deltas so the flush can continue the trace.
+    /// <paramref name="traceParent"/> is kept with the deltas so the flush can continue the trace. When the script of
+    /// some provider fails, the others' counts stand: <paramref name="settled"/>, when given, receives the providers
+    /// whose events are all counted, listed and confirmed, even when the call throws for another one.
     /// </summary>
-    public async Task<CountResult> ApplyAsync(IEnumerable<CallbackEvent> events, string? traceParent, KindTally? byKind, CancellationToken cancellationToken)
+    public async Task<CountResult> ApplyAsync(
+        IEnumerable<CallbackEvent> events, string? traceParent, KindTally? byKind, ISet<string>? settled, CancellationToken cancellationToken)
     {
         try
         {
             var db = writes.Database;
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var window = (long)options.Value.DedupWindow.TotalSeconds;
-            var calls = events
+            var chunks = events
                 .GroupBy(e => e.ProviderId, StringComparer.Ordinal)
-                .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => Run(db, group.Key, chunk, now, window, traceParent ?? "", byKind)))
+                .SelectMany(group => group.Chunk(MaxEventsPerScript).Select(chunk => (ProviderId: group.Key, Events: chunk)))
                 .ToList();
+            var calls = chunks.Select(c => Run(db, c.ProviderId, c.Events, now, window, traceParent ?? "", byKind)).ToList();
             // Every call settles before anything is listed: one provider whose script fails must not keep the counts the
             // others' scripts made off the flush index (their events come again with the failed ones, as duplicates).
             await ((Task)Task.WhenAll(calls)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -55,8 +59,14 @@ public sealed class CounterStore(ReplicatedWrites writes, RedisKeys keys, FlushI
                 if (result.Applied + result.Duplicates + result.TooLate > 0) counted.Add(providerId);
             }
             await index.AddAsync(counted);
-            if (calls.FirstOrDefault(c => !c.IsCompletedSuccessfully) is { } failed) await failed;
             if (writes.Waits) await writes.ConfirmAsync([keys.FlushIndex, .. results.Select(r => (RedisKey)keys.Provider(r.ProviderId).Gone)]);
+            if (settled is not null)
+            {
+                // A provider whose events span several script calls is settled only when all of them counted.
+                var unsettled = chunks.Where((_, i) => !calls[i].IsCompletedSuccessfully).Select(c => c.ProviderId).ToHashSet(StringComparer.Ordinal);
+                settled.UnionWith(chunks.Select(c => c.ProviderId).Where(id => !unsettled.Contains(id)));
+            }
+            if (calls.FirstOrDefault(c => !c.IsCompletedSuccessfully) is { } failed) await failed;
             return total;
         }
         catch (Exception e) when (StorageUnavailableException.From(e) is { } unavailable)

@@ -1,10 +1,8 @@
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.IntegrationTests.Infrastructure;
-using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Worker;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
@@ -71,10 +69,7 @@ public sealed class DeadLetterTests(HarnessFixture fixture) : IClassFixture<Harn
         await using var third = await WorkerAsync(prefix);
         var id = await first.CreateProviderAsync();
         var redis = third.Get<IConnectionMultiplexer>().GetDatabase();
-        // The next generation's bucket sizes, which count.lua reads first, hold the wrong type of value: the script fails
-        // (WRONGTYPE, not an outage) every time.
-        var length = (long)CounterStore.GenerationLength(third.Get<IOptions<CountingOptions>>().Value).TotalSeconds;
-        await redis.StringSetAsync(third.Get<RedisKeys>().Provider(id).Prefix + "h:" + ((third.Clock.GetUtcNow().ToUnixTimeSeconds() / length) + 1), "not a hash");
+        await third.BreakCountingAsync(id);
         await first.Get<IEventQueue>().EnqueueAsync([first.Event(id, EventKind.Sent, "cursed")], null, CancellationToken.None);
 
         await TakeAndDropAsync(first, second, 2);
@@ -83,6 +78,28 @@ public sealed class DeadLetterTests(HarnessFixture fixture) : IClassFixture<Harn
 
         Assert.Contains("delivered 3 times", (string?)Assert.Single(await redis.StreamRangeAsync(third.Get<RedisKeys>().DeadLetters))["reason"]);
         Assert.Equal(0, await third.Get<IEventQueue>().DepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AProviderWhoseScriptFails_HoldsUpOnlyItsOwnMessages_NotTheOthersOfItsBatch()
+    {
+        await using var worker = await WorkerAsync($"d{Guid.NewGuid():N}");
+        var broken = await worker.CreateProviderAsync();
+        var healthy = await worker.CreateProviderAsync();
+        await worker.BreakCountingAsync(broken);
+        var queue = worker.Get<IEventQueue>();
+        await queue.EnqueueAsync([worker.Event(broken, EventKind.Sent, "cannot-count")], null, CancellationToken.None);
+        await queue.EnqueueAsync([worker.Event(healthy, EventKind.Sent, "can-count")], null, CancellationToken.None);
+        var batch = await queue.ReceiveAsync(10, CancellationToken.None);
+        Assert.Equal(2, batch.Count);
+
+        await Assert.ThrowsAsync<RedisServerException>(() => worker.Get<BatchProcessor>().ProcessAsync(batch, CancellationToken.None));
+
+        var redis = worker.Get<IConnectionMultiplexer>().GetDatabase();
+        var pending = await redis.StreamPendingMessagesAsync(worker.Get<RedisKeys>().Stream, RedisStreamQueue.Group, 10, RedisValue.Null);
+        Assert.Equal([batch.Single(d => d.Events![0].ProviderId == broken).Id], pending.Select(p => (string)p.MessageId!));
+        Assert.Equal(1, (await worker.ServedAsync(healthy, DateOnly.MinValue, DateOnly.MaxValue)).Sent);
+        Assert.Equal(1, await queue.DepthAsync(CancellationToken.None));
     }
 
     [Fact]

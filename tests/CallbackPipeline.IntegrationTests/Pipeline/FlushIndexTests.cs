@@ -139,11 +139,7 @@ public sealed class FlushIndexTests(HarnessFixture fixture) : IClassFixture<Harn
         var broken = await h.CreateProviderAsync();
         var healthy = await h.CreateProviderAsync();
         await h.Get<FlushService>().FlushAllAsync(CancellationToken.None);
-        // The next generation's bucket sizes, which count.lua reads first, hold the wrong type of value: the broken
-        // provider's script fails (WRONGTYPE) every time.
-        var length = (long)CounterStore.GenerationLength(h.Get<IOptions<CountingOptions>>().Value).TotalSeconds;
-        await h.Get<IConnectionMultiplexer>().GetDatabase().StringSetAsync(
-            h.Get<RedisKeys>().Provider(broken).Prefix + "h:" + ((h.Clock.GetUtcNow().ToUnixTimeSeconds() / length) + 1), "not a hash");
+        await h.BreakCountingAsync(broken);
 
         await Assert.ThrowsAsync<RedisServerException>(() => h.Get<CounterStore>().ApplyAsync(
             [h.Event(broken, EventKind.Sent, "m1"), h.Event(healthy, EventKind.Sent, "m2")], CancellationToken.None));

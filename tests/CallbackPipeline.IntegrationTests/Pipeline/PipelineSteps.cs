@@ -1,16 +1,32 @@
 using CallbackPipeline.Core.Stats;
 using CallbackPipeline.IntegrationTests.Infrastructure;
+using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Storage.Stats;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
 
-/// <summary>Reads what tests compare: the stats as served, the rows PostgreSQL holds, and the queue's pending entries.</summary>
+/// <summary>
+/// Reads what tests compare: the stats as served, the rows PostgreSQL holds, and the queue's pending entries; and
+/// breaks a provider's counting for the tests of failing scripts.
+/// </summary>
 internal static class PipelineSteps
 {
+    /// <summary>
+    /// Makes every count.lua call of the provider fail (WRONGTYPE, not an outage) before it writes anything: the next
+    /// generation's bucket sizes, which the script reads first, hold the wrong type of value.
+    /// </summary>
+    public static async Task BreakCountingAsync(this StorageHarness harness, string providerId)
+    {
+        var length = (long)CounterStore.GenerationLength(harness.Get<IOptions<CountingOptions>>().Value).TotalSeconds;
+        await harness.Get<IConnectionMultiplexer>().GetDatabase().StringSetAsync(
+            harness.Get<RedisKeys>().Provider(providerId).Prefix + "h:" + ((harness.Clock.GetUtcNow().ToUnixTimeSeconds() / length) + 1), "not a hash");
+    }
+
     public static async Task<DailyCounts> ServedAsync(this StorageHarness harness, string providerId, DateOnly from, DateOnly to)
     {
         var days = await harness.Get<StatsReader>().ReadAsync([providerId], from, to, CancellationToken.None);
