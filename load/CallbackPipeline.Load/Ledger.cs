@@ -12,11 +12,6 @@ public sealed class Ledger(TimeZoneInfo zone)
     private readonly ConcurrentDictionary<EventKey, (EventFacts Facts, DateOnly? Day)> accepted = new();
     private readonly ConcurrentDictionary<EventKey, byte> uncertain = new();
 
-    public Ledger()
-        : this(TimeZoneInfo.Utc)
-    {
-    }
-
     /// <summary>
     /// Events of a request built at <paramref name="builtAt"/> and answered 2xx at <paramref name="answeredAt"/>. An event
     /// counts on the day of its own time, or, without one, of the moment the pipeline accepted it, which lies between
@@ -31,10 +26,6 @@ public sealed class Ledger(TimeZoneInfo zone)
             accepted.TryAdd(events[i], (known, known.Time is { } time ? Day(time) : accept));
         }
     }
-
-    /// <summary>Events accepted now, in a request built now (the tests' shorthand).</summary>
-    public void Accept(EventKey[] events, EventFacts[]? facts = null) =>
-        Accept(events, facts ?? [], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     private DateOnly Day(DateTimeOffset time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, zone).DateTime);
 

@@ -67,9 +67,10 @@ public sealed class Verifier(Target target, Ledger ledger)
     private async Task<List<DayMismatch>> DayChecksAsync(Dictionary<(string ProviderId, string Counter), (Dictionary<DateOnly, long> ByDay, long AnyDay)> expectations)
     {
         var mismatches = new List<DayMismatch>();
+        var range = Range();
         foreach (var provider in target.AllProviders)
         {
-            var series = (await target.SendAsync(HttpMethod.Get, $"/v1/providers/{provider.Id}/stats?{Range()}", target.ReadKey))["series"]!.AsArray();
+            var series = (await target.SendAsync(HttpMethod.Get, $"/v1/providers/{provider.Id}/stats?{range}", target.ReadKey))["series"]!.AsArray();
             foreach (var counter in Counters)
             {
                 var counted = series.ToDictionary(d => DateOnly.ParseExact(d!["date"]!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture), d => d![counter]!.GetValue<long>());

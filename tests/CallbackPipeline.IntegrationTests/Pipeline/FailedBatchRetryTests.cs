@@ -2,11 +2,9 @@ using System.Globalization;
 using System.Net;
 using CallbackPipeline.Core.Events;
 using CallbackPipeline.IntegrationTests.Infrastructure;
-using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CallbackPipeline.IntegrationTests.Pipeline;
@@ -94,11 +92,7 @@ public sealed class FailingBatchTests(SlowTakeoverApp app) : IClassFixture<SlowT
         var day = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var keys = app.Services.GetRequiredService<RedisKeys>();
         var db = app.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-        var length = (long)CounterStore.GenerationLength(app.Services.GetRequiredService<IOptions<CountingOptions>>().Value).TotalSeconds;
-        // The next generation's bucket sizes, which count.lua reads first, hold the wrong type of value: the broken
-        // provider's script fails (WRONGTYPE) before it writes anything, every time.
-        RedisKey sizes = keys.Provider(broken["id"]!.GetValue<string>()).Prefix + "h:" + ((DateTimeOffset.UtcNow.ToUnixTimeSeconds() / length) + 1);
-        await db.StringSetAsync(sizes, "not a hash");
+        var sizes = await PipelineSteps.BreakCountingAsync(app.Services, broken["id"]!.GetValue<string>(), DateTimeOffset.UtcNow);
         try
         {
             await account.PostCallbackUntilAcceptedAsync(broken, GenericCallback.Delivered("cannot-apply"));

@@ -4,6 +4,7 @@ using CallbackPipeline.Storage.Counting;
 using CallbackPipeline.Storage.Queue;
 using CallbackPipeline.Storage.Redis;
 using CallbackPipeline.Storage.Stats;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
@@ -18,14 +19,19 @@ internal static class PipelineSteps
 {
     /// <summary>
     /// Makes every count.lua call of the provider fail (WRONGTYPE, not an outage) before it writes anything: the next
-    /// generation's bucket sizes, which the script reads first, hold the wrong type of value.
+    /// generation's bucket sizes, which the script reads first, hold the wrong type of value. Returns that key, for a
+    /// test that mends the provider after.
     /// </summary>
-    public static async Task BreakCountingAsync(this StorageHarness harness, string providerId)
+    public static async Task<RedisKey> BreakCountingAsync(IServiceProvider services, string providerId, DateTimeOffset now)
     {
-        var length = (long)CounterStore.GenerationLength(harness.Get<IOptions<CountingOptions>>().Value).TotalSeconds;
-        await harness.Get<IConnectionMultiplexer>().GetDatabase().StringSetAsync(
-            harness.Get<RedisKeys>().Provider(providerId).Prefix + "h:" + ((harness.Clock.GetUtcNow().ToUnixTimeSeconds() / length) + 1), "not a hash");
+        var length = (long)CounterStore.GenerationLength(services.GetRequiredService<IOptions<CountingOptions>>().Value).TotalSeconds;
+        RedisKey sizes = services.GetRequiredService<RedisKeys>().Provider(providerId).Prefix + "h:" + ((now.ToUnixTimeSeconds() / length) + 1);
+        await services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringSetAsync(sizes, "not a hash");
+        return sizes;
     }
+
+    public static Task<RedisKey> BreakCountingAsync(this StorageHarness harness, string providerId) =>
+        BreakCountingAsync(harness.Services, providerId, harness.Clock.GetUtcNow());
 
     public static async Task<DailyCounts> ServedAsync(this StorageHarness harness, string providerId, DateOnly from, DateOnly to)
     {

@@ -10,14 +10,16 @@ public sealed class LedgerTests
 {
     private const string Provider = "prv_1";
 
+    private static readonly DateTimeOffset Now = new(2026, 12, 4, 10, 0, 0, TimeSpan.Zero);
+
     private static EventKey Key(string counter, string message) => new(Provider, counter, message);
 
     [Fact]
     public void Expectations_CountEachAcceptedEventOnce_AndAnUnansweredOneThatWasAlsoAcceptedNotAsUncertain()
     {
-        var ledger = new Ledger();
-        ledger.Accept([Key("delivered", "m1"), Key("delivered", "m2")]);
-        ledger.Accept([Key("delivered", "m1")]);
+        var ledger = new Ledger(TimeZoneInfo.Utc);
+        ledger.Accept([Key("delivered", "m1"), Key("delivered", "m2")], [], Now, Now);
+        ledger.Accept([Key("delivered", "m1")], [], Now, Now);
         ledger.Uncertain([Key("delivered", "m2"), Key("delivered", "m3")]);
 
         var expectation = ledger.Expectations()[(Provider, "delivered")];
@@ -28,10 +30,10 @@ public sealed class LedgerTests
     [Fact]
     public void InsightExpectations_GiveADeliveryItsSentEventsCountryAndBucket_AndAFailureItsCodeAndCategory()
     {
-        var ledger = new Ledger();
+        var ledger = new Ledger(TimeZoneInfo.Utc);
         ledger.Accept(
             [Key("sent", "m1"), Key("delivered", "m1"), Key("delivered", "m2"), Key("failed", "m3"), Key("failed", "m4"), Key("clicks", "m1 link 0")],
-            [new("IN", null, null), new(null, null, 1), new(null, null, 45), new("DE", "906", null), new(null, null, null), default]);
+            [new("IN", null, null), new(null, null, 1), new(null, null, 45), new("DE", "906", null), new(null, null, null), default], Now, Now);
 
         var expected = ledger.InsightExpectations()[Provider].Values;
 

@@ -30,7 +30,7 @@ public sealed class RunnerTests
     {
         var target = new Target(new HttpClient(peer) { BaseAddress = new Uri("http://pipeline.test") });
         target.Providers.Add(new LoadProvider(Provider, "generic", "http://pipeline.test/v1/callbacks/prv_1?token=t", ""));
-        var ledger = new Ledger();
+        var ledger = new Ledger(TimeZoneInfo.Utc);
         var runner = new Runner(target, ledger);
         var scenario = new ScenarioSpec("callbacks", ScenarioKind.Callbacks, [new LoadSimulation(SimulationType.Inject, TimeSpan.FromSeconds(1), Rate: 20)]);
         await runner.RunAsync(scenario, new RequestFactory(target, scenario, "run"), CancellationToken.None);
